@@ -1,0 +1,72 @@
+package dev.hermetic.loader;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The archive's {@code Main-Class}: opens the archive it was loaded from, makes an
+ * {@link ArchiveClassLoader} over it the thread context class loader, and runs the application's
+ * {@code main} with the same arguments. Standard streams, exit codes and uncaught exceptions pass
+ * through as with {@code java -cp}: an exception thrown by {@code main} propagates with the launcher's
+ * own frames removed from its stack trace, so the JVM prints what {@code java -cp} would.
+ *
+ * <p>Works as {@code java -jar app.jar} and as {@code java -cp app.jar dev.hermetic.loader.Launcher}.
+ * Kept small on purpose: every class loaded before {@code main} costs start-up time.
+ */
+public final class Launcher {
+    private Launcher() {
+    }
+
+    /**
+     * @param args the application's arguments
+     * @throws Throwable whatever the application's {@code main} throws
+     */
+    public static void main(String[] args) throws Throwable {
+        ArchiveClassLoader loader = ArchiveClassLoader.open(ownArchive());
+        String mainClass = loader.mainClass();
+        MethodHandle main;
+        try {
+            Class<?> type = Class.forName(mainClass, false, loader);
+            main = MethodHandles.publicLookup().findStatic(type, "main",
+                    MethodType.methodType(void.class, String[].class));
+        } catch (ClassNotFoundException | LinkageError e) {
+            System.err.println("Error: Could not find or load main class " + mainClass);
+            System.err.println("Caused by: " + e);
+            System.exit(1);
+            return;
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            System.err.println("Error: Main method not found in class " + mainClass
+                    + ", please define the main method as:\n   public static void main(String[] args)");
+            System.exit(1);
+            return;
+        }
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            main.invokeExact(args);
+        } catch (Throwable thrown) {
+            dropLauncherFrames(thrown, mainClass);
+            throw thrown;
+        }
+    }
+
+    private static Path ownArchive() throws URISyntaxException {
+        return Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    /** Cuts the trace after the application's {@code main} frame, where only launcher frames follow. */
+    private static void dropLauncherFrames(Throwable thrown, String mainClass) {
+        StackTraceElement[] trace = thrown.getStackTrace();
+        int end = trace.length;
+        while (end > 0 && !(trace[end - 1].getClassName().equals(mainClass)
+                && trace[end - 1].getMethodName().equals("main"))) {
+            end--;
+        }
+        if (end > 0 && end < trace.length) {
+            thrown.setStackTrace(Arrays.copyOf(trace, end));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.hermetic.loader.archive;
+
+/**
+ * Where things live inside a Hermetic archive. The archive root holds only the launcher (this
+ * library) and the manifest, so that the JDK's application class loader, which opens the archive for
+ * {@code java -jar}, never sees application classes.
+ *
+ * <pre>
+ * META-INF/MANIFEST.MF          Main-Class: the launcher; Start-Class: the application's entry point
+ * dev/hermetic/loader/...       the launcher and loader classes
+ * HERMETIC-INF/classes/...      application class files (the caches) and resources, STORED
+ * HERMETIC-INF/sources/...      application .java sources, STORED (optional)
+ * HERMETIC-INF/lib/NAME.jar     dependency jars, nested whole and STORED so they are read in place
+ * HERMETIC-INF/index            the index (see {@link IndexWriter}), the last entry
+ * </pre>
+ *
+ * The archive comment carries the seal that binds the index's trust flags to these bytes.
+ */
+public final class ArchiveLayout {
+    /** Prefix of application classes and resources. */
+    public static final String CLASSES = "HERMETIC-INF/classes/";
+    /** Prefix of application sources. */
+    public static final String SOURCES = "HERMETIC-INF/sources/";
+    /** Prefix of nested dependency jars. */
+    public static final String LIB = "HERMETIC-INF/lib/";
+    /** Name of the index entry. */
+    public static final String INDEX = "HERMETIC-INF/index";
+    /** Manifest attribute naming the application's main class. */
+    public static final String START_CLASS = "Start-Class";
+
+    private ArchiveLayout() {
+    }
+}

@@ -1,0 +1,216 @@
+package dev.hermetic.loader.archive;
+
+import static dev.hermetic.loader.archive.IndexLayout.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+
+/**
+ * Builds the index of an archive (its layout is described in {@code IndexLayout}) and seals the
+ * written archive. This is the packer's side of the format; the loader's side is {@link Archive}.
+ *
+ * <p>Output depends only on what was added, never on the order of {@link #add(IndexedEntry)} calls
+ * across names: names are sorted, and each name's locations keep container order. Not thread-safe.
+ */
+public final class IndexWriter {
+    /**
+     * The archive comment to write while packing: {@link #seal} later overwrites it in place with the
+     * seal, which has exactly this length.
+     */
+    public static final String SEAL_PLACEHOLDER = Seal.placeholder();
+
+    private final String mainClass;
+    private final List<Container> containers = new ArrayList<>();
+    private final List<Module> modules = new ArrayList<>();
+    private final Map<String, List<IndexedEntry>> names = new TreeMap<>();
+
+    /** @param mainClass the application's entry point, as a binary name */
+    public IndexWriter(String mainClass) {
+        this.mainClass = mainClass;
+    }
+
+    /**
+     * Adds the next class-path container; ids must come in order, starting with the application's.
+     *
+     * @throws IllegalArgumentException when the id is not the next one
+     */
+    public IndexWriter add(Container container) {
+        if (container.id() != containers.size()) {
+            throw new IllegalArgumentException("container " + container.entry() + " has id "
+                    + container.id() + ", expected " + containers.size());
+        }
+        containers.add(container);
+        return this;
+    }
+
+    /**
+     * Adds the next module; ids must come in order.
+     *
+     * @throws IllegalArgumentException when the id is not the next one
+     */
+    public IndexWriter add(Module module) {
+        if (module.id() != modules.size()) {
+            throw new IllegalArgumentException("module " + module.source() + " has id " + module.id()
+                    + ", expected " + modules.size());
+        }
+        modules.add(module);
+        return this;
+    }
+
+    /**
+     * Adds a class or resource.
+     *
+     * @throws IllegalArgumentException when its container or module is unknown, it does not fit the
+     *                                  format (entries over 4 GiB), or its container already has it
+     */
+    public IndexWriter add(IndexedEntry entry) {
+        if (entry.container() < 0 || entry.container() >= containers.size()) {
+            throw new IllegalArgumentException(entry.name() + ": unknown container " + entry.container());
+        }
+        if (entry.module() < -1 || entry.module() >= modules.size()) {
+            throw new IllegalArgumentException(entry.name() + ": unknown module " + entry.module());
+        }
+        if (entry.size() > 0xFFFF_FFFFL || entry.compressedSize() > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException(entry.name() + ": entries over 4 GiB are not supported");
+        }
+        List<IndexedEntry> same = names.computeIfAbsent(entry.name(), n -> new ArrayList<>());
+        for (IndexedEntry other : same) {
+            if (other.container() == entry.container()) {
+                throw new IllegalArgumentException(entry.name() + " is twice in "
+                        + containers.get(entry.container()).entry());
+            }
+        }
+        same.add(entry);
+        return this;
+    }
+
+    /** @return the index bytes */
+    public byte[] toBytes() {
+        Strings strings = new Strings();
+        int nameCount = names.size();
+        int locationCount = names.values().stream().mapToInt(List::size).sum();
+        int slotCount = slotCount(nameCount);
+
+        int containersAt = HEADER_SIZE;
+        int modulesAt = containersAt + containers.size() * CONTAINER_SIZE;
+        int namesAt = modulesAt + modules.size() * MODULE_SIZE;
+        int locationsAt = namesAt + nameCount * NAME_SIZE;
+        int slotsAt = locationsAt + locationCount * LOCATION_SIZE;
+        int stringsAt = slotsAt + slotCount * SLOT_SIZE;
+        ByteBuffer body = ByteBuffer.allocate(stringsAt);
+
+        body.putInt(0, MAGIC).putShort(H_VERSION, (short) VERSION).putShort(H_FLAGS, (short) 0)
+                .putInt(H_CONTAINERS, containers.size()).putInt(H_MODULES, modules.size())
+                .putInt(H_NAMES, nameCount).putInt(H_LOCATIONS, locationCount).putInt(H_SLOTS, slotCount)
+                .putInt(H_CONTAINERS_AT, containersAt).putInt(H_MODULES_AT, modulesAt)
+                .putInt(H_NAMES_AT, namesAt).putInt(H_LOCATIONS_AT, locationsAt)
+                .putInt(H_SLOTS_AT, slotsAt).putInt(H_STRINGS_AT, stringsAt);
+        strings.putAt(body, H_MAIN_CLASS, mainClass);
+
+        body.position(containersAt);
+        for (Container c : containers) {
+            strings.put(body, c.entry());
+            body.putShort((short) 0).putLong(c.offset()).putLong(c.size());
+        }
+        for (Module m : modules) {
+            strings.put(body, m.source());
+            body.put((byte) m.mode().ordinal()).put((byte) 0).putLong(m.sourceOffset())
+                    .put(m.sourceSha256()).putLong(m.sourceSize()).putLong(m.sourceTime())
+                    .putShort((short) m.classVersion()).putShort((short) m.release());
+            strings.put(body, m.compilerOptions());
+            body.put(new byte[6]);
+        }
+        int nameId = 0;
+        int location = 0;
+        int mask = slotCount - 1;
+        for (Map.Entry<String, List<IndexedEntry>> named : names.entrySet()) {
+            List<IndexedEntry> locations = new ArrayList<>(named.getValue());
+            locations.sort(Comparator.comparingInt(IndexedEntry::container));
+            body.position(namesAt + nameId * NAME_SIZE);
+            strings.put(body, named.getKey());
+            body.putShort((short) locations.size()).putInt(location).putInt(moduleOf(locations));
+            body.position(locationsAt + location * LOCATION_SIZE);
+            for (IndexedEntry e : locations) {
+                body.putLong(e.dataOffset()).putInt((int) e.compressedSize()).putInt((int) e.size())
+                        .putInt(e.crc32()).putShort((short) e.container()).put((byte) e.method())
+                        .put((byte) 0);
+            }
+            location += locations.size();
+            int hash = hash(named.getKey());
+            int slot = hash & mask;
+            while (body.getInt(slotsAt + slot * SLOT_SIZE + 4) != 0) {
+                slot = (slot + 1) & mask;
+            }
+            body.putInt(slotsAt + slot * SLOT_SIZE, hash).putInt(slotsAt + slot * SLOT_SIZE + 4, nameId + 1);
+            nameId++;
+        }
+        body.putInt(H_STRINGS_LENGTH, strings.size());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream(stringsAt + strings.size() + TRAILER_SIZE);
+        out.write(body.array(), 0, stringsAt);
+        strings.writeTo(out);
+        CRC32C crc = new CRC32C();
+        byte[] withoutTrailer = out.toByteArray();
+        crc.update(withoutTrailer);
+        return ByteBuffer.allocate(withoutTrailer.length + TRAILER_SIZE).put(withoutTrailer)
+                .putInt((int) crc.getValue()).array();
+    }
+
+    /** The module of a name is the one its application cache names; libraries have none. */
+    private static int moduleOf(List<IndexedEntry> locations) {
+        return locations.get(0).container() == 0 ? locations.get(0).module() : -1;
+    }
+
+    /**
+     * Binds the index's trust flags to the archive as written: overwrites the archive comment (which
+     * must be {@link #SEAL_PLACEHOLDER}) with the index's location and the central directory's
+     * location, size and CRC-32C. Any later edit of the archive by a zip tool changes the central
+     * directory, and the loader then no longer honours the trust flags.
+     *
+     * @param archive     a complete archive whose comment is the placeholder
+     * @param indexOffset where the index entry's bytes start
+     * @param indexLength the index entry's size
+     * @throws ArchiveFormatException when the archive does not end with the placeholder comment
+     */
+    public static void seal(Path archive, long indexOffset, int indexLength) throws IOException {
+        Seal.write(archive, indexOffset, indexLength);
+    }
+
+    /** The string section: UTF-8 bytes appended in order of use, referenced by offset and length. */
+    private static final class Strings {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        void put(ByteBuffer target, String value) {
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            if (utf8.length > 0xFFFF) {
+                throw new IllegalArgumentException("name longer than 65535 bytes: " + value.substring(0, 64));
+            }
+            target.putInt(bytes.size()).putShort((short) utf8.length);
+            bytes.writeBytes(utf8);
+        }
+
+        /** Writes a reference with a u32 length at a fixed position, as the header's main class. */
+        void putAt(ByteBuffer target, int at, String value) {
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            target.putInt(at, bytes.size()).putInt(at + 4, utf8.length);
+            bytes.writeBytes(utf8);
+        }
+
+        int size() {
+            return bytes.size();
+        }
+
+        void writeTo(ByteArrayOutputStream out) {
+            out.writeBytes(bytes.toByteArray());
+        }
+    }
+}

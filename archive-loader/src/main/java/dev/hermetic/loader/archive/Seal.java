@@ -1,0 +1,96 @@
+package dev.hermetic.loader.archive;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * The archive comment that locates the index and binds its trust flags to the archive as packed:
+ *
+ * <pre>
+ * hermetic-seal/1 index=OFFSET+LENGTH cd=OFFSET+SIZE crc32c=CRC
+ * </pre>
+ *
+ * with fixed-width lower-case hex numbers, so the packer can write a placeholder of the final length
+ * and fill it in once the central directory exists. The seal lives in the comment, after the central
+ * directory, because the index cannot contain a checksum of the central directory that lists it.
+ * It detects edits by zip tools (which rewrite the central directory), not a forger, who could as well
+ * rewrite the caches.
+ *
+ * @param indexOffset   where the index entry's bytes start
+ * @param indexLength   the index entry's length
+ * @param centralOffset where the central directory starts
+ * @param centralSize   the central directory's size
+ * @param centralCrc    CRC-32C of the central directory's bytes
+ */
+record Seal(long indexOffset, int indexLength, long centralOffset, long centralSize, int centralCrc) {
+    private static final String PREFIX = "hermetic-seal/1 index=";
+
+    static String placeholder() {
+        return new Seal(0, 0, 0, 0, 0).toComment();
+    }
+
+    String toComment() {
+        return String.format(java.util.Locale.ROOT, "%s%016x+%08x cd=%016x+%016x crc32c=%08x", PREFIX,
+                indexOffset, indexLength, centralOffset, centralSize, centralCrc);
+    }
+
+    /** @return the seal in this comment, or null when the comment is not a seal */
+    static Seal parse(byte[] comment) {
+        String text = new String(comment, StandardCharsets.ISO_8859_1);
+        if (text.length() != placeholder().length() || !text.startsWith(PREFIX)) {
+            return null;
+        }
+        try {
+            int at = PREFIX.length();
+            long indexOffset = Long.parseUnsignedLong(text, at, at + 16, 16);
+            int indexLength = Integer.parseUnsignedInt(text, at + 17, at + 25, 16);
+            long centralOffset = Long.parseUnsignedLong(text, at + 29, at + 45, 16);
+            long centralSize = Long.parseUnsignedLong(text, at + 46, at + 62, 16);
+            int crc = Integer.parseUnsignedInt(text, at + 70, at + 78, 16);
+            Seal seal = new Seal(indexOffset, indexLength, centralOffset, centralSize, crc);
+            return seal.toComment().equals(text) ? seal : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** CRC-32C of the central directory, read in chunks. */
+    static int centralCrc(FileBlock file, EndRecord end) throws IOException {
+        CRC32C crc = new CRC32C();
+        byte[] chunk = new byte[(int) Math.min(end.centralSize(), 1 << 16)];
+        for (long done = 0; done < end.centralSize(); ) {
+            int count = (int) Math.min(chunk.length, end.centralSize() - done);
+            file.read(end.centralOffset() + done, chunk, 0, count);
+            crc.update(chunk, 0, count);
+            done += count;
+        }
+        return (int) crc.getValue();
+    }
+
+    /** @return whether this seal describes the archive as it is now */
+    boolean matches(FileBlock file, EndRecord end) throws IOException {
+        return centralOffset == end.centralOffset() && centralSize == end.centralSize()
+                && centralCrc == centralCrc(file, end);
+    }
+
+    static void write(Path archive, long indexOffset, int indexLength) throws IOException {
+        EndRecord end;
+        int crc;
+        try (FileBlock file = new FileBlock(archive)) {
+            end = EndRecord.read(file);
+            if (!placeholder().equals(new String(end.comment(), StandardCharsets.ISO_8859_1))) {
+                throw new ArchiveFormatException(archive, "archive comment is not the seal placeholder");
+            }
+            crc = centralCrc(file, end);
+        }
+        byte[] seal = new Seal(indexOffset, indexLength, end.centralOffset(), end.centralSize(), crc)
+                .toComment().getBytes(StandardCharsets.ISO_8859_1);
+        try (RandomAccessFile out = new RandomAccessFile(archive.toFile(), "rw")) {
+            out.seek(out.length() - seal.length);
+            out.write(seal);
+        }
+    }
+}
