@@ -1,0 +1,63 @@
+package dev.hermetic.packer;
+
+import dev.hermetic.loader.HermeticUrlStreamHandlerProvider;
+import dev.hermetic.loader.Launcher;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * The archive-loader classes that go to every archive's root, read from wherever this packer loaded
+ * them: the archive-loader jar, the packer's own executable jar, or a classes directory in a build.
+ */
+final class LoaderRuntime {
+    private static final String PACKAGE = Launcher.class.getPackageName().replace('.', '/') + "/";
+    private static final String PROVIDER_SERVICE = "META-INF/services/java.net.spi.URLStreamHandlerProvider";
+
+    private LoaderRuntime() {
+    }
+
+    /** @return the launcher's class files and its service registration, in name order */
+    static List<InputFile> files() throws IOException {
+        Path location;
+        try {
+            location = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("cannot locate the archive-loader classes", e);
+        }
+        List<InputFile> files = new ArrayList<>();
+        if (Files.isDirectory(location)) {
+            for (InputTrees.Node node : InputTrees.walk(location)) {
+                if (node.name().startsWith(PACKAGE) && node.name().endsWith(".class")) {
+                    files.add(new InputFile(node.name(), Files.readAllBytes(node.path()), location));
+                }
+            }
+        } else {
+            try (ZipFile jar = new ZipFile(location.toFile())) {
+                for (Enumeration<? extends ZipEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                    ZipEntry entry = e.nextElement();
+                    if (entry.getName().startsWith(PACKAGE) && entry.getName().endsWith(".class")) {
+                        try (var in = jar.getInputStream(entry)) {
+                            files.add(new InputFile(entry.getName(), in.readAllBytes(), location));
+                        }
+                    }
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            throw new IllegalStateException("no archive-loader classes in " + location);
+        }
+        files.add(new InputFile(PROVIDER_SERVICE,
+                (HermeticUrlStreamHandlerProvider.class.getName() + "\n").getBytes(StandardCharsets.UTF_8), location));
+        files.sort((a, b) -> a.name().compareTo(b.name()));
+        return files;
+    }
+}

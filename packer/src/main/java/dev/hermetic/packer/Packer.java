@@ -1,0 +1,195 @@
+package dev.hermetic.packer;
+
+import dev.hermetic.loader.Launcher;
+import dev.hermetic.loader.archive.ArchiveLayout;
+import dev.hermetic.loader.archive.Container;
+import dev.hermetic.loader.archive.IndexWriter;
+import dev.hermetic.loader.archive.IndexedEntry;
+import dev.hermetic.loader.archive.Module;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.jar.Attributes;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+
+/**
+ * Packs an application into one Hermetic archive: the front door of the packer library, under the
+ * command line and the Maven plugin.
+ *
+ * <p>The archive is deterministic: the same inputs give the same bytes whatever the time, time zone,
+ * locale, umask, input file times or directory order. It is written to a temporary file beside
+ * {@code out} and renamed over it only when complete, so a failed pack leaves {@code out} untouched.
+ *
+ * <p>Costs: every application class, resource and source is read into memory once (they are small);
+ * dependency jars are streamed twice (CRC, then copy) and their central directories read once.
+ */
+public final class Packer {
+    private static final List<String> CARRIED_ATTRIBUTES = List.of("Add-Opens", "Add-Exports", "Enable-Native-Access");
+
+    private Packer() {
+    }
+
+    /**
+     * @throws PackException when the input is wrong (the message names the file and the problem)
+     * @throws IOException   when reading the input or writing the archive fails
+     */
+    public static PackResult pack(PackOptions options) throws IOException {
+        Path out = options.out().toAbsolutePath();
+        Path directory = out.getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new PackException(out, "--out: directory " + directory + " does not exist");
+        }
+        if (Files.isDirectory(out)) {
+            throw new PackException(out, "--out: is a directory");
+        }
+        SourceRoots roots = SourceRoots.read(options.sources());
+        List<NestedJar> libs = readLibs(options.libs());
+        Application app = options.apps().isEmpty()
+                ? Application.compile(roots, options.libs(), options.release())
+                : Application.read(AppInputs.read(options.apps()), roots);
+        String mainClass = mainClass(options, app, libs);
+
+        Path temporary = Files.createTempFile(directory, "." + out.getFileName() + ".", ".hermetic-tmp");
+        try {
+            PackResult result = write(temporary, out, options, app, libs, mainClass);
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Files.move(temporary, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return result;
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static List<NestedJar> readLibs(List<Path> paths) throws IOException {
+        List<NestedJar> libs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Path path : paths) {
+            NestedJar lib = NestedJar.read(path);
+            if (!names.add(path.getFileName().toString())) {
+                throw new PackException(path, "--lib: another --lib jar has the same file name");
+            }
+            libs.add(lib);
+        }
+        return libs;
+    }
+
+    private static String mainClass(PackOptions options, Application app, List<NestedJar> libs) throws PackException {
+        String main = options.mainClass().orElseGet(() -> app.manifest()
+                .map(m -> m.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS)).orElse(null));
+        if (main == null || main.isBlank()) {
+            throw new PackException("no main class: give --main-class, or an --app jar whose manifest has Main-Class");
+        }
+        main = main.trim();
+        String file = main.replace('.', '/') + ".class";
+        if (app.files().containsKey(file)) {
+            return main;
+        }
+        for (NestedJar lib : libs) {
+            if (lib.has(file)) {
+                return main;
+            }
+        }
+        throw new PackException("main class " + main + " is not in the application or its libraries");
+    }
+
+    private static PackResult write(Path file, Path out, PackOptions options, Application app, List<NestedJar> libs,
+                                    String mainClass) throws IOException {
+        IndexWriter index = new IndexWriter(mainClass);
+        int entries = 0;
+        long indexOffset;
+        byte[] indexBytes;
+        try (ArchiveWriter zip = new ArchiveWriter(file, options.timestamp())) {
+            zip.write("META-INF/", new byte[0]);
+            zip.write("META-INF/MANIFEST.MF", manifest(mainClass, app));
+            for (InputFile launcher : LoaderRuntime.files()) {
+                zip.write(launcher.name(), launcher.bytes());
+            }
+
+            index.add(new Container(0, ArchiveLayout.CLASSES, 0, 0));
+            Map<String, Long> sourceOffsets = new TreeMap<>();
+            for (SourceFile source : app.shippedSources()) {
+                sourceOffsets.put(source.name(), zip.write(ArchiveLayout.SOURCES + source.name(), source.bytes()).offset());
+            }
+            Map<String, Integer> moduleIds = addModules(index, app, sourceOffsets, options);
+            for (InputFile f : app.files().values()) {
+                ArchiveWriter.Written w = zip.write(ArchiveLayout.CLASSES + f.name(), f.bytes());
+                String source = app.sourceOf().get(f.name());
+                index.add(new IndexedEntry(f.name(), 0, w.offset(), ZipEntry.STORED, w.size(), w.size(), w.crc32(),
+                        source == null ? -1 : moduleIds.get(source)));
+                entries++;
+            }
+            for (int i = 0; i < libs.size(); i++) {
+                NestedJar lib = libs.get(i);
+                String name = ArchiveLayout.LIB + lib.path().getFileName();
+                ArchiveWriter.Written w = zip.write(name, lib.path());
+                index.add(new Container(i + 1, name, w.offset(), w.size()));
+                for (NestedJar.Entry e : lib.entries()) {
+                    try {
+                        index.add(new IndexedEntry(e.name(), i + 1, w.offset() + e.dataOffset(), e.method(),
+                                e.compressedSize(), e.size(), e.crc32(), -1));
+                    } catch (IllegalArgumentException twice) {
+                        throw new PackException(lib.path(), "--lib: has entry " + e.name() + " more than once");
+                    }
+                    entries++;
+                }
+            }
+            indexBytes = index.toBytes();
+            indexOffset = zip.write(ArchiveLayout.INDEX, indexBytes).offset();
+            zip.finish();
+        }
+        IndexWriter.seal(file, indexOffset, indexBytes.length);
+        return new PackResult(out, Files.size(file), entries, app.moduleCount(), libs.size(), mainClass);
+    }
+
+    private static Map<String, Integer> addModules(IndexWriter index, Application app, Map<String, Long> sourceOffsets,
+                                                   PackOptions options) {
+        Map<String, Integer> ids = new TreeMap<>();
+        for (String source : app.moduleSources()) {
+            int id = ids.size();
+            ids.put(source, id);
+            SourceFile shipped = app.sources().get(source);
+            Long offset = sourceOffsets.get(source);
+            index.add(new Module(id, source, offset == null ? -1 : offset, app.modeOf(source),
+                    shipped == null ? new byte[Module.HASH_LENGTH] : shipped.sha256(),
+                    shipped == null ? 0 : shipped.bytes().length,
+                    // the source entry's time, the only time a hermetic archive knows
+                    shipped == null ? 0 : options.timestamp().toEpochMilli() / 1000 * 1000,
+                    app.classVersionOf(source), app.release(), app.compilerOptions()));
+        }
+        return ids;
+    }
+
+    private static byte[] manifest(String mainClass, Application app) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.put(new Attributes.Name("Created-By"), "Hermetic Archive packer");
+        main.put(Attributes.Name.MAIN_CLASS, Launcher.class.getName());
+        main.put(new Attributes.Name(ArchiveLayout.START_CLASS), mainClass);
+        app.manifest().ifPresent(m -> {
+            for (String carried : CARRIED_ATTRIBUTES) {
+                String value = m.getMainAttributes().getValue(carried);
+                if (value != null) {
+                    main.put(new Attributes.Name(carried), value);
+                }
+            }
+        });
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        manifest.write(bytes);
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.hermetic.packer.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hermetic.loader.archive.Container;
+import dev.hermetic.loader.archive.IndexedEntry;
+import dev.hermetic.loader.archive.Module;
+import dev.hermetic.packer.Inspection;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code packer inspect}: the archive's index, readable or as JSON. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Lists an archive's class path, entries, modules and their validation modes, and its index.",
+        footer = {"", "Examples:", "  packer inspect app.jar", "  packer inspect app.jar --json"})
+final class InspectCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The archive.")
+    Path file;
+
+    @Option(names = "--json", description = "Print JSON for machines.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        Inspection inspection = Inspection.of(file);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(json(inspection));
+        } else {
+            text(inspection, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void text(Inspection in, PrintWriter out) {
+        int entries = in.classPath().stream().mapToInt(e -> e.entries().size()).sum();
+        out.printf("archive     %s (%d bytes)%n", in.archive(), in.size());
+        out.printf("main class  %s%n", in.mainClass());
+        out.printf("index       version %d, %d bytes, %d entries, %d modules, %d nested jars, sealed%n",
+                in.indexVersion(), in.indexSize(), entries, in.modules().size(), in.classPath().size() - 1);
+        out.println();
+        out.println("class path");
+        for (Inspection.ClassPathElement element : in.classPath()) {
+            Container c = element.container();
+            out.printf("  [%d] %s  %d entries%s%n", c.id(), c.entry(), element.entries().size(),
+                    c.nested() ? String.format("  (nested, %d bytes at offset %d)", c.size(), c.offset()) : "");
+        }
+        out.println();
+        out.printf("modules (%d)%n", in.modules().size());
+        for (Inspection.ModuleView view : in.modules()) {
+            Module m = view.module();
+            out.printf("  %-9s %s  %s, class version %d%s%n", m.mode().label(), m.source(),
+                    m.hasSource() ? "source shipped" : "no source", m.classVersion(),
+                    m.release() > 0 ? ", release " + m.release() : "");
+            for (String cache : view.caches()) {
+                out.printf("              %s%n", cache);
+            }
+        }
+        out.println();
+        out.println("entries");
+        for (Inspection.ClassPathElement element : in.classPath()) {
+            for (IndexedEntry e : element.entries()) {
+                out.printf("  [%d] %-8s %9d %s%n", e.container(), e.stored() ? "stored" : "deflated", e.size(), e.name());
+            }
+        }
+    }
+
+    private static String json(Inspection in) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JsonGenerator g = new JsonFactory().createGenerator(bytes, JsonEncoding.UTF8)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("archive", in.archive().toString());
+            g.writeNumberField("size", in.size());
+            g.writeStringField("mainClass", in.mainClass());
+            g.writeObjectFieldStart("index");
+            g.writeNumberField("version", in.indexVersion());
+            g.writeNumberField("size", in.indexSize());
+            g.writeBooleanField("sealed", true);
+            g.writeEndObject();
+            g.writeArrayFieldStart("classPath");
+            for (Inspection.ClassPathElement element : in.classPath()) {
+                Container c = element.container();
+                g.writeStartObject();
+                g.writeNumberField("id", c.id());
+                g.writeStringField("entry", c.entry());
+                g.writeBooleanField("nested", c.nested());
+                g.writeNumberField("offset", c.offset());
+                g.writeNumberField("size", c.size());
+                g.writeArrayFieldStart("entries");
+                for (IndexedEntry e : element.entries()) {
+                    g.writeStartObject();
+                    g.writeStringField("name", e.name());
+                    g.writeStringField("method", e.stored() ? "stored" : "deflated");
+                    g.writeNumberField("size", e.size());
+                    g.writeNumberField("compressedSize", e.compressedSize());
+                    g.writeStringField("crc32", String.format("%08x", e.crc32()));
+                    g.writeNumberField("dataOffset", e.dataOffset());
+                    if (e.module() >= 0) {
+                        g.writeNumberField("module", e.module());
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("modules");
+            for (Inspection.ModuleView view : in.modules()) {
+                Module m = view.module();
+                g.writeStartObject();
+                g.writeNumberField("id", m.id());
+                g.writeStringField("source", m.source());
+                g.writeStringField("mode", m.mode().label());
+                g.writeBooleanField("sourceShipped", m.hasSource());
+                if (m.hasSource()) {
+                    g.writeStringField("sha256", HexFormat.of().formatHex(m.sourceSha256()));
+                    g.writeNumberField("sourceSize", m.sourceSize());
+                }
+                g.writeNumberField("classVersion", m.classVersion());
+                g.writeNumberField("release", m.release());
+                g.writeStringField("compilerOptions", m.compilerOptions());
+                g.writeArrayFieldStart("caches");
+                for (String cache : view.caches()) {
+                    g.writeString(cache);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}

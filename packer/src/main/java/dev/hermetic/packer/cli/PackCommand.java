@@ -1,0 +1,94 @@
+package dev.hermetic.packer.cli;
+
+import dev.hermetic.packer.PackOptions;
+import dev.hermetic.packer.PackResult;
+import dev.hermetic.packer.Packer;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code packer pack}: see {@link dev.hermetic.packer.Packer}. */
+@Command(name = "pack", mixinStandardHelpOptions = true,
+        description = "Packs an application into one archive that runs with java -jar.",
+        footer = {"", "Examples:",
+                "  packer pack --out app.jar --app target/app.jar --lib deps/a.jar --lib deps/b.jar",
+                "  packer pack --out hello.jar --sources src/main/java --main-class com.example.Hello",
+                "", "Entry times come from --timestamp, else SOURCE_DATE_EPOCH, else 1980-02-01T00:00:00Z."})
+final class PackCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The archive to write.")
+    Path out;
+
+    @Option(names = "--main-class", paramLabel = "NAME",
+            description = "The application's main class (default: the first --app jar's Main-Class).")
+    String mainClass;
+
+    @Option(names = "--app", paramLabel = "PATH",
+            description = "Application classes: a jar or a directory of class files. Repeatable. "
+                    + "Without --app, the packer compiles --sources.")
+    List<Path> apps = new ArrayList<>();
+
+    @Option(names = "--lib", paramLabel = "JAR", description = "A dependency jar, nested whole. Repeatable.")
+    List<Path> libs = new ArrayList<>();
+
+    @Option(names = "--sources", paramLabel = "DIR",
+            description = "A root of .java sources, shipped beside the classes. Repeatable.")
+    List<Path> sources = new ArrayList<>();
+
+    @Option(names = "--timestamp", paramLabel = "TIME",
+            description = "Time of every entry: ISO-8601 (2024-01-01T00:00:00Z) or epoch seconds.")
+    String timestamp;
+
+    @Option(names = "--release", paramLabel = "N", description = "The Java release to compile --sources for (default: ${DEFAULT-VALUE}).")
+    int release = PackOptions.DEFAULT_RELEASE;
+
+    @Override
+    public Integer call() throws Exception {
+        if (apps.isEmpty() && sources.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --app or --sources");
+        }
+        PackOptions.Builder options = PackOptions.builder().out(out).mainClass(mainClass).release(release)
+                .timestamp(timestamp(timestamp, System.getenv("SOURCE_DATE_EPOCH")));
+        apps.forEach(options::addApp);
+        libs.forEach(options::addLib);
+        sources.forEach(options::addSources);
+        PackResult result = Packer.pack(options.build());
+        spec.commandLine().getOut().printf("packed %s: %d bytes, %d entries, %d modules, %d nested jars, main class %s%n",
+                result.archive(), result.size(), result.entries(), result.modules(), result.nestedJars(),
+                result.mainClass());
+        return 0;
+    }
+
+    /** The --timestamp option, else SOURCE_DATE_EPOCH, else the default. */
+    private Instant timestamp(String option, String environment) {
+        if (option != null) {
+            return parseTime(option, "--timestamp");
+        }
+        if (environment != null && !environment.isBlank()) {
+            return parseTime(environment.trim(), "SOURCE_DATE_EPOCH");
+        }
+        return PackOptions.DEFAULT_TIMESTAMP;
+    }
+
+    private Instant parseTime(String text, String source) {
+        try {
+            if (text.chars().allMatch(Character::isDigit)) {
+                return Instant.ofEpochSecond(Long.parseLong(text));
+            }
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), source + " '" + text
+                    + "' is neither ISO-8601 (2024-01-01T00:00:00Z) nor epoch seconds");
+        }
+    }
+}
