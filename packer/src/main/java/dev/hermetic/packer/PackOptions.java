@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param mainClass  the application's entry point; empty to take the first {@code --app} jar's
  *                   {@code Main-Class}
  * @param apps       the application's classes and resources: jars or class directories, in class-path
- *                   order; empty to compile {@link #sources()} instead
+ *                   order; when empty, the packer compiles {@link #sources()} (if any)
  * @param libs       dependency jars, nested whole, in class-path order
  * @param sources    directories of {@code .java} sources (package directories below them), shipped
  *                   beside the caches
@@ -38,8 +38,8 @@ public record PackOptions(Path out, Optional<String> mainClass, List<Path> apps,
         apps = List.copyOf(apps);
         libs = List.copyOf(libs);
         sources = List.copyOf(sources);
-        if (apps.isEmpty() && sources.isEmpty()) {
-            throw new IllegalArgumentException("nothing to pack: give application classes or sources");
+        if (apps.isEmpty() && sources.isEmpty() && libs.isEmpty()) {
+            throw new IllegalArgumentException("nothing to pack: give application classes, sources or libraries");
         }
         if (release < 8) {
             throw new IllegalArgumentException("release " + release + " is older than Java 8");
@@ -100,7 +100,8 @@ public record PackOptions(Path out, Optional<String> mainClass, List<Path> apps,
         }
 
         /**
-         * @throws IllegalArgumentException when there is nothing to pack or the release is too old
+         * @throws IllegalArgumentException when there is nothing to pack (no apps, sources or libs) or the
+         *                                  release is too old
          * @throws NullPointerException     when {@code out} was not given
          */
         public PackOptions build() {

@@ -56,7 +56,7 @@ public final class Packer {
         }
         SourceRoots roots = SourceRoots.read(options.sources());
         List<NestedJar> libs = readLibs(options.libs());
-        Application app = options.apps().isEmpty()
+        Application app = options.apps().isEmpty() && !options.sources().isEmpty()
                 ? Application.compile(roots, options.libs(), options.release())
                 : Application.read(AppInputs.read(options.apps()), roots);
         String mainClass = mainClass(options, app, libs);

@@ -54,8 +54,8 @@ final class PackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (apps.isEmpty() && sources.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give --app or --sources");
+        if (apps.isEmpty() && sources.isEmpty() && libs.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --app, --sources or --lib");
         }
         PackOptions.Builder options = PackOptions.builder().out(out).mainClass(mainClass).release(release)
                 .timestamp(timestamp(timestamp, System.getenv("SOURCE_DATE_EPOCH")));
