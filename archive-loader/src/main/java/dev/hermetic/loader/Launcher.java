@@ -6,6 +6,9 @@ import java.lang.invoke.MethodType;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * The archive's {@code Main-Class}: opens the archive it was loaded from, makes an
@@ -57,16 +60,36 @@ public final class Launcher {
         return Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
-    /** Cuts the trace after the application's {@code main} frame, where only launcher frames follow. */
+    /**
+     * Cuts the launcher's frames from what the application threw, its causes and its suppressed
+     * throwables: each trace that ends in this launcher ends instead at the application's {@code main}
+     * frame, or at the main class's static initialiser, else it holds only invocation frames and is
+     * emptied, as the JVM leaves a main class's {@code ExceptionInInitializerError}. Then the JVM prints
+     * what {@code java -cp} would, "... n more" lines included.
+     */
     private static void dropLauncherFrames(Throwable thrown, String mainClass) {
-        StackTraceElement[] trace = thrown.getStackTrace();
-        int end = trace.length;
-        while (end > 0 && !(trace[end - 1].getClassName().equals(mainClass)
-                && trace[end - 1].getMethodName().equals("main"))) {
-            end--;
+        dropLauncherFrames(thrown, mainClass, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private static void dropLauncherFrames(Throwable thrown, String mainClass, Set<Throwable> seen) {
+        if (!seen.add(thrown)) {
+            return;
         }
-        if (end > 0 && end < trace.length) {
+        StackTraceElement[] trace = thrown.getStackTrace();
+        if (trace.length > 0 && trace[trace.length - 1].getClassName().equals(Launcher.class.getName())) {
+            int end = trace.length;
+            while (end > 0 && !(trace[end - 1].getClassName().equals(mainClass)
+                    && (trace[end - 1].getMethodName().equals("main")
+                    || trace[end - 1].getMethodName().equals("<clinit>")))) {
+                end--;
+            }
             thrown.setStackTrace(Arrays.copyOf(trace, end));
+        }
+        if (thrown.getCause() != null) {
+            dropLauncherFrames(thrown.getCause(), mainClass, seen);
+        }
+        for (Throwable suppressed : thrown.getSuppressed()) {
+            dropLauncherFrames(suppressed, mainClass, seen);
         }
     }
 }
