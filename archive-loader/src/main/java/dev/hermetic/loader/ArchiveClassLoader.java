@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.Manifest;
 
 /**
  * Serves the classes and resources of one Hermetic archive, its nested jars included, straight from
@@ -38,9 +40,14 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         registerAsParallelCapable();
     }
 
+    private static final String MANIFEST = "META-INF/MANIFEST.MF";
+    /** Marks a container known to have no (readable) manifest. */
+    private static final Manifest NO_MANIFEST = new Manifest();
+
     private final Archive archive;
     private final String archiveUrl;
     private final ProtectionDomain[] domains;
+    private final Manifest[] manifests;
     private volatile boolean closed;
 
     private ArchiveClassLoader(Archive archive, ClassLoader parent) throws MalformedURLException {
@@ -48,6 +55,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         this.archive = archive;
         this.archiveUrl = archive.path().toUri().toURL().toExternalForm();
         this.domains = new ProtectionDomain[archive.containers().size()];
+        this.manifests = new Manifest[archive.containers().size()];
     }
 
     /**
@@ -101,23 +109,71 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         } catch (IOException e) {
             throw new ClassNotFoundException(name + ": " + e.getMessage(), e);
         }
-        definePackageOf(name);
+        definePackageOf(name, entry.container());
         return defineClass(name, bytes, 0, bytes.length, domain(entry.container()));
     }
 
-    private void definePackageOf(String className) {
+    /**
+     * Defines the class's package as the JDK's class path loader would: with the specification,
+     * implementation and sealing attributes of the manifest of the jar the class comes from (the
+     * package's own section first, then the main attributes), or none when that jar has no manifest.
+     */
+    private void definePackageOf(String className, int container) {
         int dot = className.lastIndexOf('.');
         if (dot < 0) {
             return;
         }
         String pkg = className.substring(0, dot);
         if (getDefinedPackage(pkg) == null) {
+            Manifest manifest = manifest(container);
             try {
-                definePackage(pkg, null, null, null, null, null, null, null);
+                if (manifest == null) {
+                    definePackage(pkg, null, null, null, null, null, null, null);
+                } else {
+                    Attributes own = manifest.getAttributes(pkg.replace('.', '/').concat("/"));
+                    Attributes main = manifest.getMainAttributes();
+                    String sealed = attribute(Attributes.Name.SEALED, own, main);
+                    definePackage(pkg,
+                            attribute(Attributes.Name.SPECIFICATION_TITLE, own, main),
+                            attribute(Attributes.Name.SPECIFICATION_VERSION, own, main),
+                            attribute(Attributes.Name.SPECIFICATION_VENDOR, own, main),
+                            attribute(Attributes.Name.IMPLEMENTATION_TITLE, own, main),
+                            attribute(Attributes.Name.IMPLEMENTATION_VERSION, own, main),
+                            attribute(Attributes.Name.IMPLEMENTATION_VENDOR, own, main),
+                            "true".equalsIgnoreCase(sealed) ? url(container, "") : null);
+                }
             } catch (IllegalArgumentException definedConcurrently) {
                 // another thread defined it first: the one package is what we wanted
             }
         }
+    }
+
+    private static String attribute(Attributes.Name name, Attributes own, Attributes main) {
+        String value = own == null ? null : own.getValue(name);
+        return value != null ? value : main.getValue(name);
+    }
+
+    /** The manifest of a container, read once; null when it has none or it cannot be read. */
+    private Manifest manifest(int container) {
+        Manifest manifest = manifests[container];
+        if (manifest == null) {
+            // A benign race, as for the domains: two threads may read equal manifests.
+            manifest = NO_MANIFEST;
+            try {
+                for (IndexedEntry entry : archive.findAll(MANIFEST)) {
+                    if (entry.container() == container) {
+                        try (InputStream in = archive.open(entry)) {
+                            manifest = new Manifest(in);
+                        }
+                        break;
+                    }
+                }
+            } catch (IOException unreadable) {
+                // an unreadable manifest costs the package its attributes, not the class its loading
+            }
+            manifests[container] = manifest;
+        }
+        return manifest == NO_MANIFEST ? null : manifest;
     }
 
     private ProtectionDomain domain(int container) {
@@ -177,7 +233,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         String encoded = UrlPaths.encode(name);
         try {
             if (container.nested()) {
-                return HermeticUrls.create(archiveUrl + "!/" + container.entry() + "!/" + encoded);
+                return HermeticUrls.create(archiveUrl + "!/" + UrlPaths.encode(container.entry()) + "!/" + encoded);
             }
             return new URL(name.isEmpty() ? archiveUrl : "jar:" + archiveUrl + "!/" + ArchiveLayout.CLASSES + encoded);
         } catch (MalformedURLException e) {

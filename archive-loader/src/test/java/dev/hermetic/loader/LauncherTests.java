@@ -1,0 +1,271 @@
+package dev.hermetic.loader;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hermetic.loader.archive.TestArchives;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link Launcher} end to end, in child JVMs: each archive (made by {@link TestArchives}) has this
+ * module's compiled classes at its root (copied from the directory that holds {@code Launcher.class},
+ * with its {@code META-INF/services}) and a manifest naming the launcher as {@code Main-Class}; the
+ * application's classes, compiled by {@code javac}, are under {@code HERMETIC-INF/classes/} and a nested
+ * {@code dep.jar}. Where {@code java -cp} is the reference, the same class files run from a directory.
+ */
+class LauncherTests {
+    private static final String MAIN = "package app;\n"
+            + "\n"
+            + "import java.io.InputStream;\n"
+            + "\n"
+            + "public class Main {\n"
+            + "    public static void main(String[] args) throws Exception {\n"
+            + "        String mode = args.length == 0 ? \"\" : args[0];\n"
+            + "        if (mode.equals(\"exit\")) {\n"
+            + "            System.out.println(\"exiting\");\n"
+            + "            System.exit(3);\n"
+            + "        } else if (mode.equals(\"throw\")) {\n"
+            + "            fail(\"boom\");\n"
+            + "        } else if (mode.equals(\"context\")) {\n"
+            + "            ClassLoader context = Thread.currentThread().getContextClassLoader();\n"
+            + "            System.out.println(context.getClass().getName());\n"
+            + "            System.out.println(context == Main.class.getClassLoader());\n"
+            + "            System.out.println(Main.class.getProtectionDomain().getCodeSource().getLocation());\n"
+            + "            try (InputStream in = context.getResourceAsStream(\"dep/res.txt\")) {\n"
+            + "                System.out.println(new String(in.readAllBytes(), \"UTF-8\"));\n"
+            + "            }\n"
+            + "            System.out.println(Class.forName(\"dep.Dep\", true, context).getMethod(\"hello\").invoke(null));\n"
+            + "        } else {\n"
+            + "            System.out.println(args.length + \" args\");\n"
+            + "            for (String arg : args) {\n"
+            + "                System.out.println(\"[\" + arg + \"]\");\n"
+            + "            }\n"
+            + "            System.err.println(\"to stderr\");\n"
+            + "        }\n"
+            + "    }\n"
+            + "\n"
+            + "    static void fail(String message) {\n"
+            + "        try {\n"
+            + "            helper();\n"
+            + "        } catch (RuntimeException e) {\n"
+            + "            IllegalStateException thrown = new IllegalStateException(message, e);\n"
+            + "            thrown.addSuppressed(new IllegalArgumentException(\"suppressed\"));\n"
+            + "            throw thrown;\n"
+            + "        }\n"
+            + "    }\n"
+            + "\n"
+            + "    static void helper() {\n"
+            + "        throw new UnsupportedOperationException(\"inner\");\n"
+            + "    }\n"
+            + "}\n";
+    private static final String BROKEN = "package app;\n"
+            + "\n"
+            + "public class Broken {\n"
+            + "    static final int VALUE = Integer.parseInt(\"not a number\");\n"
+            + "\n"
+            + "    public static void main(String[] args) {\n"
+            + "        System.out.println(VALUE);\n"
+            + "    }\n"
+            + "}\n";
+    private static final String DEP = "package dep;\n"
+            + "\n"
+            + "public class Dep {\n"
+            + "    public static String hello() {\n"
+            + "        return \"hello from dep\";\n"
+            + "    }\n"
+            + "}\n";
+
+    @TempDir
+    static Path shared;
+    private static Path classesDir;
+    private static Map<String, byte[]> classes;
+    private static byte[] depJar;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void compile() throws IOException {
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("app/Main.java", MAIN);
+        sources.put("app/Broken.java", BROKEN);
+        sources.put("dep/Dep.java", DEP);
+        classes = TestArchives.compile(shared, sources);
+        // the same class files as a directory, for java -cp
+        classesDir = shared.resolve("cp");
+        for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+            Path file = classesDir.resolve(c.getKey());
+            Files.createDirectories(file.getParent());
+            Files.write(file, c.getValue());
+        }
+        Map<String, byte[]> dep = new LinkedHashMap<>();
+        dep.put("dep/Dep.class", classes.get("dep/Dep.class"));
+        dep.put("dep/res.txt", "dep resource".getBytes(UTF_8));
+        depJar = TestArchives.jar(dep);
+    }
+
+    /** The directory this module's classes were compiled to: what the packer copies to an archive's root. */
+    private static Path loaderClasses() {
+        try {
+            Path location = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            assertThat(location.resolve("dev/hermetic/loader/Launcher.class")).isRegularFile();
+            assertThat(location.resolve("META-INF/services/java.net.spi.URLStreamHandlerProvider")).isRegularFile();
+            return location;
+        } catch (URISyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private Path pack(Path file, String mainClass) throws IOException {
+        Files.createDirectories(file.getParent());
+        return TestArchives.archive(mainClass)
+                .launcherManifest()
+                .rootTree(loaderClasses())
+                .app("app/Main.class", classes.get("app/Main.class"))
+                .app("app/Broken.class", classes.get("app/Broken.class"))
+                .lib("dep.jar", depJar)
+                .write(file).path();
+    }
+
+    private Path pack(String mainClass) throws IOException {
+        return pack(dir.resolve("app.jar"), mainClass);
+    }
+
+    /** What a child JVM did. */
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run java(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        // options the JVM would announce on stderr
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().remove("JDK_JAVA_OPTIONS");
+        builder.environment().remove("_JAVA_OPTIONS");
+        Process process = builder.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        return new Run(process.exitValue(), Files.readString(out, UTF_8).replace("\r\n", "\n"),
+                Files.readString(err, UTF_8).replace("\r\n", "\n"));
+    }
+
+    private Run javaCp(String mainClass, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("-cp", classesDir.toString(), mainClass));
+        command.addAll(List.of(args));
+        return java(command.toArray(new String[0]));
+    }
+
+    private Run javaJar(Path archive, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("-jar", archive.toString()));
+        command.addAll(List.of(args));
+        return java(command.toArray(new String[0]));
+    }
+
+    @Test
+    void mainWhenRunWithArgumentsThenTheApplicationGetsThemAndItsStreamsPassThrough() throws Exception {
+        Path archive = pack("app.Main");
+
+        Run run = javaJar(archive, "first", "two words", "", "--flag=x");
+
+        assertThat(run.err()).isEqualTo("to stderr\n");
+        assertThat(run.out()).isEqualTo("4 args\n[first]\n[two words]\n[]\n[--flag=x]\n");
+        assertThat(run.exit()).isZero();
+        assertThat(run).isEqualTo(javaCp("app.Main", "first", "two words", "", "--flag=x"));
+    }
+
+    @Test
+    void mainWhenStartedWithJavaCpAndTheLauncherClassThenTheSameAsJavaJar() throws Exception {
+        Path archive = pack("app.Main");
+
+        Run run = java("-cp", archive.toString(), Launcher.class.getName(), "a", "b c");
+
+        assertThat(run).isEqualTo(new Run(0, "2 args\n[a]\n[b c]\n", "to stderr\n"));
+    }
+
+    @Test
+    void mainWhenTheApplicationCallsSystemExitThenItsExitCodePassesThrough() throws Exception {
+        Path archive = pack("app.Main");
+
+        Run run = javaJar(archive, "exit");
+
+        assertThat(run).isEqualTo(new Run(3, "exiting\n", ""));
+    }
+
+    @Test
+    void mainWhenTheApplicationThrowsThenTheSameTraceAndExitCodeAsJavaCp() throws Exception {
+        Path archive = pack("app.Main");
+
+        Run jar = javaJar(archive, "throw");
+        Run cp = javaCp("app.Main", "throw");
+
+        assertThat(cp.err()).startsWith("Exception in thread \"main\" java.lang.IllegalStateException: boom\n"
+                + "\tat app.Main.fail(Main.java:");
+        assertThat(cp.err()).contains("Caused by: java.lang.UnsupportedOperationException: inner\n", "Suppressed: ");
+        assertThat(jar.err()).isEqualTo(cp.err());
+        assertThat(jar.err()).doesNotContain("dev.hermetic.loader", "Launcher", "MethodHandle");
+        assertThat(jar.out()).isEmpty();
+        assertThat(jar.exit()).isEqualTo(1).isEqualTo(cp.exit());
+    }
+
+    @Test
+    void mainWhenTheMainClassFailsToInitialiseThenTheSameTraceAsJavaCp() throws Exception {
+        Path archive = pack("app.Broken");
+
+        Run jar = javaJar(archive);
+        Run cp = javaCp("app.Broken");
+
+        assertThat(cp.err()).startsWith("Exception in thread \"main\" java.lang.ExceptionInInitializerError\n");
+        assertThat(cp.err()).contains("Caused by: java.lang.NumberFormatException: For input string: \"not a number\"\n",
+                "\tat app.Broken.<clinit>(Broken.java:4)\n");
+        assertThat(jar.err()).isEqualTo(cp.err());
+        assertThat(jar.err()).doesNotContain("dev.hermetic.loader");
+        assertThat(jar.exit()).isEqualTo(1).isEqualTo(cp.exit());
+    }
+
+    @Test
+    void mainWhenTheMainClassIsMissingThenTheJavaErrorAndExitCode1() throws Exception {
+        Path archive = pack("app.Missing");
+
+        Run jar = javaJar(archive);
+        Run cp = javaCp("app.Missing");
+
+        assertThat(jar.err()).isEqualTo("Error: Could not find or load main class app.Missing\n"
+                + "Caused by: java.lang.ClassNotFoundException: app.Missing\n");
+        assertThat(jar).isEqualTo(new Run(1, "", jar.err()));
+        assertThat(jar).isEqualTo(cp);
+    }
+
+    @Test
+    void mainWhenTheApplicationRunsThenTheContextClassLoaderIsTheArchiveClassLoader() throws Exception {
+        // in a directory whose name needs encoding in URLs
+        Path archive = pack(dir.resolve("with space/app.jar"), "app.Main");
+
+        Run run = javaJar(archive, "context");
+
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).isEqualTo(ArchiveClassLoader.class.getName() + "\n"
+                + "true\n"
+                + archive.toUri().toURL() + "\n"
+                + "dep resource\n"
+                + "hello from dep\n");
+        assertThat(run.out()).contains("/with%20space/app.jar\n");
+        assertThat(run.exit()).isZero();
+    }
+}

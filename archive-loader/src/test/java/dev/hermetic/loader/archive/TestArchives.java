@@ -1,0 +1,383 @@
+package dev.hermetic.loader.archive;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+/**
+ * Builds genuine Hermetic archives for tests, with nothing but the JDK, the way the packer does.
+ *
+ * <p>How a fixture is made ({@link Builder#write}):
+ * <ol>
+ *   <li>{@link ZipOutputStream} writes the archive through a byte-counting stream: first the root
+ *       entries (manifest, launcher classes; DEFLATED, not indexed), then each module's source under
+ *       {@link ArchiveLayout#SOURCES}, the application entries under {@link ArchiveLayout#CLASSES} and
+ *       the nested jars under {@link ArchiveLayout#LIB}, all STORED with size and CRC-32 set up front so
+ *       that no data descriptor follows them. After each {@code putNextEntry} the counter stands at the
+ *       first data byte (local header offset + 30 + name length + extra length): that is the absolute
+ *       data offset the index records.</li>
+ *   <li>Nested jars are built in memory by {@link #jar} with {@link ZipOutputStream}, mixing DEFLATED
+ *       and STORED entries. Their entries' offsets are found by reading the jar's own central directory
+ *       and each entry's local header ({@link #scan}); the index records them as absolute offsets in the
+ *       outer file (nested jar's data offset + inner data offset).</li>
+ *   <li>{@link IndexWriter} gets the containers (application first, then the jars in order), the
+ *       modules and every entry, optionally edited by {@link Builder#editEntries} (to make wrong
+ *       indexes on purpose). Its bytes, optionally edited by {@link Builder#editIndex}, become the last
+ *       entry {@link ArchiveLayout#INDEX}, STORED.</li>
+ *   <li>The zip comment is {@link IndexWriter#SEAL_PLACEHOLDER}; once the file is closed,
+ *       {@link IndexWriter#seal} overwrites it with the seal.</li>
+ * </ol>
+ * Entry times are fixed ({@link #TIME}), so the same inputs give the same bytes.
+ *
+ * <p>{@link #compile} compiles small Java sources with the system compiler, so that class loaders define
+ * real classes. Public only because the tests of {@code dev.hermetic.loader} use it too.
+ */
+public final class TestArchives {
+    /** The fixed modification time of every entry and source. */
+    public static final long TIME = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
+
+    private TestArchives() {
+    }
+
+    /** @return a builder of an archive whose index names {@code mainClass} as the entry point */
+    public static Builder archive(String mainClass) {
+        return new Builder(mainClass);
+    }
+
+    /**
+     * Builds a jar in memory, its entries in map order: directories ({@code dir/}) and the names given
+     * in {@code stored} are STORED, everything else DEFLATED.
+     */
+    public static byte[] jar(Map<String, byte[]> entries, String... stored) {
+        List<String> storedNames = List.of(stored);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                boolean store = storedNames.contains(e.getKey()) || e.getKey().endsWith("/");
+                zip.putNextEntry(entry(e.getKey(), e.getValue(), store));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Compiles Java sources ({@code "app/Main.java" -> text}) with {@code --release 17} and the
+     * default debug information (source file and line numbers, as a build gives).
+     *
+     * @param workDir a directory for the sources and class files
+     * @return the class files by name ({@code "app/Main.class"}), sorted
+     */
+    public static Map<String, byte[]> compile(Path workDir, Map<String, String> sources) throws IOException {
+        Path dir = Files.createTempDirectory(Files.createDirectories(workDir), "javac");
+        Path src = dir.resolve("src");
+        Path out = Files.createDirectories(dir.resolve("classes"));
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-encoding", "UTF-8", "-d", out.toString()));
+        for (Map.Entry<String, String> source : sources.entrySet()) {
+            Path file = src.resolve(source.getKey());
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, source.getValue());
+            args.add(file.toString());
+        }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+        int status = javac.run(null, diagnostics, diagnostics, args.toArray(new String[0]));
+        if (status != 0) {
+            throw new AssertionError("javac failed: " + diagnostics.toString(StandardCharsets.UTF_8));
+        }
+        return readTree(out);
+    }
+
+    /** @return every regular file under {@code dir} by its relative name with {@code /}, sorted */
+    public static Map<String, byte[]> readTree(Path dir) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                files.put(dir.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+            }
+        }
+        return files;
+    }
+
+    /** @return a copy of an index with its trailer CRC-32C recomputed, as after a deliberate edit */
+    public static byte[] withTrailer(byte[] index) {
+        CRC32C crc = new CRC32C();
+        crc.update(index, 0, index.length - IndexLayout.TRAILER_SIZE);
+        byte[] copy = index.clone();
+        ByteBuffer.wrap(copy).putInt(copy.length - IndexLayout.TRAILER_SIZE, (int) crc.getValue());
+        return copy;
+    }
+
+    /** @return the SHA-256 of the bytes */
+    public static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static ZipEntry entry(String name, byte[] bytes, boolean stored) {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setTime(TIME);
+        if (stored) {
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            entry.setMethod(ZipEntry.STORED);
+            entry.setSize(bytes.length);
+            entry.setCompressedSize(bytes.length);
+            entry.setCrc(crc.getValue());
+        } else {
+            entry.setMethod(ZipEntry.DEFLATED);
+        }
+        return entry;
+    }
+
+    /**
+     * One entry of a zip as its central directory and local header give it.
+     *
+     * @param dataOffset where its data starts, relative to the zip's first byte
+     */
+    record Scanned(String name, int method, long compressedSize, long size, int crc32, long dataOffset) {
+    }
+
+    /** Lists a (non-ZIP64) zip's entries from its central directory, in directory order. */
+    static List<Scanned> scan(byte[] zip) {
+        ByteBuffer b = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
+        int end = zip.length - 22;
+        while (end >= 0 && b.getInt(end) != 0x06054b50) {
+            end--;
+        }
+        if (end < 0) {
+            throw new IllegalArgumentException("no end of central directory record");
+        }
+        int count = Short.toUnsignedInt(b.getShort(end + 10));
+        int at = b.getInt(end + 16);
+        List<Scanned> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            if (b.getInt(at) != 0x02014b50) {
+                throw new IllegalArgumentException("no central directory header at " + at);
+            }
+            int nameLength = Short.toUnsignedInt(b.getShort(at + 28));
+            int extraLength = Short.toUnsignedInt(b.getShort(at + 30));
+            int commentLength = Short.toUnsignedInt(b.getShort(at + 32));
+            int local = b.getInt(at + 42);
+            if (b.getInt(local) != 0x04034b50) {
+                throw new IllegalArgumentException("no local header at " + local);
+            }
+            long data = local + 30L + Short.toUnsignedInt(b.getShort(local + 26))
+                    + Short.toUnsignedInt(b.getShort(local + 28));
+            entries.add(new Scanned(new String(zip, at + 46, nameLength, StandardCharsets.UTF_8),
+                    Short.toUnsignedInt(b.getShort(at + 10)), Integer.toUnsignedLong(b.getInt(at + 20)),
+                    Integer.toUnsignedLong(b.getInt(at + 24)), b.getInt(at + 16), data));
+            at += 46 + nameLength + extraLength + commentLength;
+        }
+        return entries;
+    }
+
+    /**
+     * What was packed, as it was given to {@link IndexWriter} (before {@link Builder#editEntries}).
+     *
+     * @param path        the archive
+     * @param containers  the class path
+     * @param modules     the modules
+     * @param entries     every indexed entry, in the order added
+     * @param indexOffset where the index entry's bytes start
+     * @param indexLength the index entry's length
+     */
+    public record Packed(Path path, List<Container> containers, List<Module> modules, List<IndexedEntry> entries,
+                         long indexOffset, int indexLength) {
+    }
+
+    /** Collects what goes into an archive; {@link #write} makes it. */
+    public static final class Builder {
+        private final String mainClass;
+        private final Map<String, byte[]> root = new LinkedHashMap<>();
+        private final Map<String, byte[]> sources = new LinkedHashMap<>();
+        private final List<ValidationMode> modes = new ArrayList<>();
+        private final Map<String, byte[]> app = new LinkedHashMap<>();
+        private final Map<String, Integer> appModules = new LinkedHashMap<>();
+        private final Map<String, byte[]> libs = new LinkedHashMap<>();
+        private UnaryOperator<IndexedEntry> entryEdit = UnaryOperator.identity();
+        private UnaryOperator<byte[]> indexEdit = UnaryOperator.identity();
+
+        private Builder(String mainClass) {
+            this.mainClass = mainClass;
+        }
+
+        /** Adds a root entry (manifest, launcher class), not indexed. */
+        public Builder root(String name, byte[] bytes) {
+            root.put(name, bytes);
+            return this;
+        }
+
+        /** Adds every file under a directory as root entries, sorted by name. */
+        public Builder rootTree(Path dir) throws IOException {
+            root.putAll(readTree(dir));
+            return this;
+        }
+
+        /** Adds a manifest starting the launcher, with {@code Start-Class} naming the main class. */
+        public Builder launcherManifest() {
+            return root("META-INF/MANIFEST.MF", ("Manifest-Version: 1.0\r\nMain-Class: dev.hermetic.loader.Launcher\r\n"
+                    + ArchiveLayout.START_CLASS + ": " + mainClass + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * Adds a module whose source the archive ships.
+         *
+         * @return the module's id, for {@link #app(String, byte[], int)}
+         */
+        public int module(String source, byte[] bytes, ValidationMode mode) {
+            sources.put(source, bytes);
+            modes.add(mode);
+            return modes.size() - 1;
+        }
+
+        /** Adds an application class or resource ({@code app/Main.class}) without a module. */
+        public Builder app(String name, byte[] bytes) {
+            return app(name, bytes, -1);
+        }
+
+        /** Adds an application class or resource belonging to a module. */
+        public Builder app(String name, byte[] bytes, int module) {
+            app.put(name, bytes);
+            appModules.put(name, module);
+            return this;
+        }
+
+        /** Adds every entry of a map as application entries. */
+        public Builder app(Map<String, byte[]> entries) {
+            entries.forEach(this::app);
+            return this;
+        }
+
+        /** Adds a nested jar ({@code dep.jar}, stored as {@code HERMETIC-INF/lib/dep.jar}), see {@link #jar}. */
+        public Builder lib(String name, byte[] jar) {
+            libs.put(name, jar);
+            return this;
+        }
+
+        /** Edits each entry before it goes to the index (to record wrong sizes, say). */
+        public Builder editEntries(UnaryOperator<IndexedEntry> edit) {
+            entryEdit = edit;
+            return this;
+        }
+
+        /** Edits the index bytes before they are written. */
+        public Builder editIndex(UnaryOperator<byte[]> edit) {
+            indexEdit = edit;
+            return this;
+        }
+
+        /** Writes and seals the archive. */
+        public Packed write(Path file) throws IOException {
+            List<Container> containers = new ArrayList<>();
+            List<Module> modules = new ArrayList<>();
+            List<IndexedEntry> entries = new ArrayList<>();
+            containers.add(new Container(0, ArchiveLayout.CLASSES, 0, 0));
+            long indexOffset;
+            byte[] index;
+            try (Counting counter = new Counting(new BufferedOutputStream(Files.newOutputStream(file)));
+                 ZipOutputStream zip = new ZipOutputStream(counter)) {
+                for (Map.Entry<String, byte[]> e : root.entrySet()) {
+                    put(zip, counter, e.getKey(), e.getValue(), false);
+                }
+                for (Map.Entry<String, byte[]> e : sources.entrySet()) {
+                    long offset = put(zip, counter, ArchiveLayout.SOURCES + e.getKey(), e.getValue(), true);
+                    int id = modules.size();
+                    modules.add(new Module(id, e.getKey(), offset, modes.get(id), sha256(e.getValue()),
+                            e.getValue().length, TIME, 61, 17, "--release 17"));
+                }
+                for (Map.Entry<String, byte[]> e : app.entrySet()) {
+                    long offset = put(zip, counter, ArchiveLayout.CLASSES + e.getKey(), e.getValue(), true);
+                    CRC32 crc = new CRC32();
+                    crc.update(e.getValue());
+                    entries.add(new IndexedEntry(e.getKey(), 0, offset, ZipEntry.STORED, e.getValue().length,
+                            e.getValue().length, (int) crc.getValue(), appModules.get(e.getKey())));
+                }
+                for (Map.Entry<String, byte[]> e : libs.entrySet()) {
+                    String name = ArchiveLayout.LIB + e.getKey();
+                    long offset = put(zip, counter, name, e.getValue(), true);
+                    int id = containers.size();
+                    containers.add(new Container(id, name, offset, e.getValue().length));
+                    for (Scanned s : scan(e.getValue())) {
+                        entries.add(new IndexedEntry(s.name(), id, offset + s.dataOffset(), s.method(),
+                                s.compressedSize(), s.size(), s.crc32(), -1));
+                    }
+                }
+                IndexWriter writer = new IndexWriter(mainClass);
+                containers.forEach(writer::add);
+                modules.forEach(writer::add);
+                for (IndexedEntry e : entries) {
+                    writer.add(entryEdit.apply(e));
+                }
+                index = indexEdit.apply(writer.toBytes());
+                indexOffset = put(zip, counter, ArchiveLayout.INDEX, index, true);
+                zip.setComment(IndexWriter.SEAL_PLACEHOLDER);
+            }
+            IndexWriter.seal(file, indexOffset, index.length);
+            return new Packed(file, List.copyOf(containers), List.copyOf(modules), List.copyOf(entries),
+                    indexOffset, index.length);
+        }
+
+        /** @return the entry's data offset */
+        private static long put(ZipOutputStream zip, Counting counter, String name, byte[] bytes, boolean stored)
+                throws IOException {
+            zip.closeEntry();
+            zip.putNextEntry(entry(name, bytes, stored));
+            long offset = counter.count;
+            zip.write(bytes);
+            zip.closeEntry();
+            return offset;
+        }
+    }
+
+    /** Counts the bytes written through it. */
+    private static final class Counting extends FilterOutputStream {
+        long count;
+
+        Counting(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+}
