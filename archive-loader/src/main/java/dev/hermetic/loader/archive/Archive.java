@@ -115,6 +115,17 @@ public final class Archive implements Closeable {
         return all;
     }
 
+    /**
+     * The module a name belongs to: the module of an application class's cache, or the module a name was
+     * declared for ({@link IndexWriter#declare}), such as a source name.
+     *
+     * @return the module id, or -1
+     */
+    public int moduleOf(String name) throws ArchiveFormatException {
+        int id = index.find(name);
+        return id < 0 ? -1 : index.module(id);
+    }
+
     /** @return every entry of every container, by name, each name's entries in class-path order */
     public List<IndexedEntry> entries() throws ArchiveFormatException {
         List<IndexedEntry> all = new ArrayList<>(index.locationCount());

@@ -4,7 +4,8 @@ package dev.hermetic.loader.archive;
  * The binary layout of the index entry, version 1. All numbers are big-endian.
  *
  * <pre>
- * header   64 bytes: magic "HRMX", version u16, flags u16, counts of containers, modules, names,
+ * header   64 bytes: magic "HRMX", version u16, source hash algorithm u8 (1 = SHA-256), 0 u8,
+ *          counts of containers, modules, names,
  *          locations and hash slots (u32 each), the main class (string ref), then the offset of each
  *          section and the length of the string section (u32 each)
  * containers  24 bytes each: entry name (string ref u32+u16), u16 0, offset u64, size u64
@@ -37,7 +38,7 @@ final class IndexLayout {
 
     // header field offsets
     static final int H_VERSION = 4;
-    static final int H_FLAGS = 6;
+    static final int H_SOURCE_HASH = 6;
     static final int H_CONTAINERS = 8;
     static final int H_MODULES = 12;
     static final int H_NAMES = 16;
@@ -51,6 +52,12 @@ final class IndexLayout {
     static final int H_SLOTS_AT = 52;
     static final int H_STRINGS_AT = 56;
     static final int H_STRINGS_LENGTH = 60;
+
+    /**
+     * The source hash algorithm: SHA-256, in every JDK and hardware-accelerated on current CPUs, and
+     * collision-resistant, so a match means the source is the one the caches were compiled from.
+     */
+    static final int SOURCE_HASH_SHA256 = 1;
 
     private IndexLayout() {
     }

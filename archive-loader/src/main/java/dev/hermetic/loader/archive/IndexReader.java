@@ -42,6 +42,9 @@ final class IndexReader {
         if ((int) crc.getValue() != bytes.getInt(index.length - TRAILER_SIZE)) {
             throw error("index checksum mismatch: the index is corrupt");
         }
+        if (bytes.get(H_SOURCE_HASH) != SOURCE_HASH_SHA256) {
+            throw error("source hash algorithm " + bytes.get(H_SOURCE_HASH) + " is not supported; this loader knows 1 (SHA-256)");
+        }
         containers = count(H_CONTAINERS);
         modules = count(H_MODULES);
         names = count(H_NAMES);
@@ -137,7 +140,11 @@ final class IndexReader {
     }
 
     int module(int nameId) throws ArchiveFormatException {
-        return bytes.getInt(nameRecord(nameId) + 12);
+        int module = bytes.getInt(nameRecord(nameId) + 12);
+        if (module < -1 || module >= modules) {
+            throw error("name " + nameId + " names module " + module + " of " + modules);
+        }
+        return module;
     }
 
     IndexedEntry entry(int nameId, int which) throws ArchiveFormatException {

@@ -32,6 +32,7 @@ public final class IndexWriter {
     private final List<Container> containers = new ArrayList<>();
     private final List<Module> modules = new ArrayList<>();
     private final Map<String, List<IndexedEntry>> names = new TreeMap<>();
+    private final Map<String, Integer> declared = new TreeMap<>();
 
     /** @param mainClass the application's entry point, as a binary name */
     public IndexWriter(String mainClass) {
@@ -93,6 +94,25 @@ public final class IndexWriter {
         return this;
     }
 
+    /**
+     * Declares that a name belongs to a module without giving it a location: a module's source name
+     * ({@code com/example/Main.java}), so the loader finds the source of a class whose cache is
+     * missing, or the name of a class the module compiles to but whose cache is not shipped.
+     *
+     * @throws IllegalArgumentException when the module is unknown or the name is declared twice
+     */
+    public IndexWriter declare(String name, int module) {
+        if (module < 0 || module >= modules.size()) {
+            throw new IllegalArgumentException(name + ": unknown module " + module);
+        }
+        Integer earlier = declared.putIfAbsent(name, module);
+        if (earlier != null) {
+            throw new IllegalArgumentException(name + " is declared twice, for modules " + earlier + " and " + module);
+        }
+        names.computeIfAbsent(name, n -> new ArrayList<>());
+        return this;
+    }
+
     /** @return the index bytes */
     public byte[] toBytes() {
         Strings strings = new Strings();
@@ -108,7 +128,7 @@ public final class IndexWriter {
         int stringsAt = slotsAt + slotCount * SLOT_SIZE;
         ByteBuffer body = ByteBuffer.allocate(stringsAt);
 
-        body.putInt(0, MAGIC).putShort(H_VERSION, (short) VERSION).putShort(H_FLAGS, (short) 0)
+        body.putInt(0, MAGIC).putShort(H_VERSION, (short) VERSION).put(H_SOURCE_HASH, (byte) SOURCE_HASH_SHA256)
                 .putInt(H_CONTAINERS, containers.size()).putInt(H_MODULES, modules.size())
                 .putInt(H_NAMES, nameCount).putInt(H_LOCATIONS, locationCount).putInt(H_SLOTS, slotCount)
                 .putInt(H_CONTAINERS_AT, containersAt).putInt(H_MODULES_AT, modulesAt)
@@ -137,7 +157,9 @@ public final class IndexWriter {
             locations.sort(Comparator.comparingInt(IndexedEntry::container));
             body.position(namesAt + nameId * NAME_SIZE);
             strings.put(body, named.getKey());
-            body.putShort((short) locations.size()).putInt(location).putInt(moduleOf(locations));
+            Integer module = declared.get(named.getKey());
+            body.putShort((short) locations.size()).putInt(location)
+                    .putInt(module != null ? module : moduleOf(locations));
             body.position(locationsAt + location * LOCATION_SIZE);
             for (IndexedEntry e : locations) {
                 body.putLong(e.dataOffset()).putInt((int) e.compressedSize()).putInt((int) e.size())
@@ -167,7 +189,7 @@ public final class IndexWriter {
 
     /** The module of a name is the one its application cache names; libraries have none. */
     private static int moduleOf(List<IndexedEntry> locations) {
-        return locations.get(0).container() == 0 ? locations.get(0).module() : -1;
+        return !locations.isEmpty() && locations.get(0).container() == 0 ? locations.get(0).module() : -1;
     }
 
     /**
