@@ -50,7 +50,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     private final Manifest[] manifests;
     private volatile boolean closed;
 
-    private ArchiveClassLoader(Archive archive, ClassLoader parent) throws MalformedURLException {
+    private ArchiveClassLoader(Archive archive, ClassLoader parent, LoaderSettings settings) throws IOException {
         super(parent);
         this.archive = archive;
         this.archiveUrl = archive.path().toUri().toURL().toExternalForm();
@@ -59,24 +59,44 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     }
 
     /**
-     * Opens an archive with the platform class loader as parent, as {@code java -jar} would.
+     * Opens an archive (or an exploded archive directory) with the platform class loader as parent, as
+     * {@code java -jar} would, and the settings of the {@code hermetic.*} system properties.
      *
-     * @throws IOException when the archive cannot be read or is not a valid Hermetic archive
+     * @throws IOException              when the archive cannot be read or is not a valid Hermetic archive
+     * @throws IllegalArgumentException when a {@code hermetic.*} property has a value not allowed
      */
     public static ArchiveClassLoader open(Path archive) throws IOException {
         return open(archive, getPlatformClassLoader());
     }
 
     /**
-     * Opens an archive.
+     * Opens an archive (or an exploded archive directory) with the settings of the {@code hermetic.*}
+     * system properties.
      *
      * @param parent the loader to delegate to first
-     * @throws IOException when the archive cannot be read or is not a valid Hermetic archive
+     * @throws IOException              when the archive cannot be read or is not a valid Hermetic archive
+     * @throws IllegalArgumentException when a {@code hermetic.*} property has a value not allowed
      */
     public static ArchiveClassLoader open(Path archive, ClassLoader parent) throws IOException {
+        return open(archive, parent, LoaderSettings.fromSystem());
+    }
+
+    /**
+     * Opens an archive (or an exploded archive directory). An archive edited after packing is served
+     * with its trust flags not honoured: a warning says so once, on stderr.
+     *
+     * @param parent   the loader to delegate to first
+     * @param settings how to validate and recompile
+     * @throws IOException when the archive cannot be read or is not a valid Hermetic archive
+     */
+    public static ArchiveClassLoader open(Path archive, ClassLoader parent, LoaderSettings settings) throws IOException {
         Archive opened = Archive.open(archive);
         try {
-            ArchiveClassLoader loader = new ArchiveClassLoader(opened, parent);
+            ArchiveClassLoader loader = new ArchiveClassLoader(opened, parent, settings);
+            if (!opened.trustBound()) {
+                System.err.println("[hermetic] warning: " + archive + " was modified after packing (its central directory no longer"
+                        + " matches the seal): trust flags are not honoured, checking instead");
+            }
             OpenArchives.register(opened);
             return loader;
         } catch (IOException | RuntimeException e) {
@@ -95,22 +115,48 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         return archive.path();
     }
 
+    /**
+     * Finds a class: its cache, served as its module's validation mode allows, or its module recompiled;
+     * a class of a library jar as it is. A class with no cache whose module the archive knows (its
+     * source {@code a/b/C.java} for {@code a.b.C} and {@code a.b.C$D}, as javac finds sources) is
+     * compiled from that source.
+     *
+     * @throws LinkageError when the class's module is stale and cannot be recompiled
+     */
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        IndexedEntry entry;
+        String file = name.replace('.', '/').concat(".class");
         byte[] bytes;
+        int container = 0;
         try {
             checkOpen();
-            entry = archive.find(name.replace('.', '/').concat(".class"));
-            if (entry == null) {
-                throw new ClassNotFoundException(name);
+            IndexedEntry entry = archive.find(file);
+            IndexedEntry cache = entry != null && entry.container() == 0 ? entry : null;
+            int module = cache != null ? cache.module() : archive.moduleOf(file);
+            if (module < 0 && entry == null) {
+                module = archive.moduleOf(conventionalSource(file));
             }
-            bytes = archive.read(entry);
+            bytes = module >= 0 && cache != null ? archive.read(cache) : null; // WIP until the validator lands
+            if (bytes == null && entry != null && (module < 0 || cache == null)) {
+                // not the application's: the first library jar that has it, as on a class path
+                bytes = archive.read(entry);
+                container = entry.container();
+            }
         } catch (IOException e) {
             throw new ClassNotFoundException(name + ": " + e.getMessage(), e);
         }
-        definePackageOf(name, entry.container());
-        return defineClass(name, bytes, 0, bytes.length, domain(entry.container()));
+        if (bytes == null) {
+            throw new ClassNotFoundException(name);
+        }
+        definePackageOf(name, container);
+        return defineClass(name, bytes, 0, bytes.length, domain(container));
+    }
+
+    /** {@code a/b/C$D.class} to {@code a/b/C.java}: the source javac would look for. */
+    private static String conventionalSource(String file) {
+        int slash = file.lastIndexOf('/');
+        int nested = file.indexOf('$', slash + 1);
+        return file.substring(0, nested > 0 ? nested : file.length() - ".class".length()).concat(".java");
     }
 
     /**
@@ -234,6 +280,9 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         try {
             if (container.nested()) {
                 return HermeticUrls.create(archiveUrl + "!/" + UrlPaths.encode(container.entry()) + "!/" + encoded);
+            }
+            if (archive.exploded()) {
+                return new URL(archiveUrl + ArchiveLayout.CLASSES + encoded);
             }
             return new URL(name.isEmpty() ? archiveUrl : "jar:" + archiveUrl + "!/" + ArchiveLayout.CLASSES + encoded);
         } catch (MalformedURLException e) {

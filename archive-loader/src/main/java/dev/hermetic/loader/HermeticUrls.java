@@ -121,10 +121,19 @@ final class HermeticUrls {
         @Override
         public InputStream getInputStream() throws IOException {
             connect();
-            if (bytes == null) {
-                return Archive.openSlice(archivePath, container.offset(), container.size());
+            if (bytes != null) {
+                return new java.io.ByteArrayInputStream(bytes);
             }
-            return new java.io.ByteArrayInputStream(bytes);
+            // the nested jar itself: a stream with a file handle of its own, independent of the archive
+            Archive held = OpenArchives.find(archivePath);
+            Archive archive = held != null ? held : Archive.open(archivePath);
+            try {
+                return archive.open(container);
+            } finally {
+                if (held == null) {
+                    archive.close();
+                }
+            }
         }
 
         @Override

@@ -410,7 +410,7 @@ class ArchiveClassLoaderTests {
 
         assertThatThrownBy(() -> ArchiveClassLoader.open(plain))
                 .isInstanceOf(ArchiveFormatException.class)
-                .hasMessage(plain + ": not a Hermetic archive: its comment holds no seal");
+                .hasMessage(plain + ": not a Hermetic archive: no seal in its comment and no HERMETIC-INF/index entry");
     }
 
     @Test

@@ -108,7 +108,7 @@ class HermeticUrlsTests {
 
         assertThatThrownBy(url::openStream)
                 .isInstanceOf(ArchiveFormatException.class)
-                .hasMessage(plain + ": not a Hermetic archive: its comment holds no seal");
+                .hasMessage(plain + ": not a Hermetic archive: no seal in its comment and no HERMETIC-INF/index entry");
     }
 
     @Test

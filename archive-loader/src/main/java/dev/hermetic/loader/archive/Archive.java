@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,66 +15,95 @@ import java.util.zip.Inflater;
 import java.util.zip.ZipEntry;
 
 /**
- * A packed Hermetic archive, opened for reading through its index: the front door of this package.
+ * A Hermetic archive opened for reading through its index: the front door of this package.
  *
- * <p>Cost of {@link #open}: three reads (the end record with the seal, the index, the central
- * directory for the seal's checksum), and a CRC-32C over the index and the central directory; no
- * per-entry objects, and nested jars' own directories are never read. Each {@link #find} is a hash
- * probe in memory; each {@link #read} one positional read, plus inflating for compressed entries of
- * nested jars. Instances are thread-safe; reads are serialised on the one open file.
+ * <p>Three ways in, chosen by {@link #open}:
+ * <ul>
+ * <li>a <em>sealed</em> zip, as packed: three reads (the end record with the seal, the index, the
+ *     central directory for the seal's checksum) and a CRC-32C over the index and the central
+ *     directory; no per-entry objects, and nested jars' own directories are never read. Each
+ *     {@link #find} is a hash probe in memory; each {@link #read} one positional read, plus inflating
+ *     for compressed entries of nested jars;</li>
+ * <li>a zip <em>edited</em> after packing (its seal no longer matches): {@link #trustBound()} is false,
+ *     and names come from the central directories, read whole at open (time proportional to the
+ *     entries);</li>
+ * <li>an <em>exploded</em> directory with the archive's layout: names from its index, bytes from its
+ *     files.</li>
+ * </ul>
+ * Instances are thread-safe; reads of one file are serialised.
  *
- * <p>Limits: entries up to 4 GiB, 65535 locations per name.
+ * <p>Limits: entries up to 4 GiB (2 GiB to read into memory), 65535 locations per name.
  */
 public final class Archive implements Closeable {
-    private final FileBlock file;
+    private final Store store;
     private final IndexReader index;
     private final String mainClass;
-    private final Container[] containers;
 
-    private Archive(FileBlock file, IndexReader index) throws IOException {
-        this.file = file;
+    /**
+     * The size and modification time of a source file.
+     *
+     * @param size       bytes
+     * @param timeMillis modification time in epoch milliseconds
+     */
+    public record Stamp(long size, long timeMillis) {
+    }
+
+    Archive(Store store, IndexReader index) throws ArchiveFormatException {
+        this.store = store;
         this.index = index;
         this.mainClass = index.mainClass();
-        this.containers = new Container[index.containerCount()];
-        for (int i = 0; i < containers.length; i++) {
-            containers[i] = index.container(i);
-        }
     }
 
     /**
-     * Opens a packed archive.
+     * Opens a packed archive, or an exploded one when {@code path} is a directory.
      *
-     * @throws ArchiveFormatException when the file is not a Hermetic archive, its index is corrupt, or
-     *                                it was modified after packing (its seal does not match)
+     * @throws ArchiveFormatException when it is not a Hermetic archive or its index is corrupt
      * @throws IOException            when it cannot be read
      */
     public static Archive open(Path path) throws IOException {
-        FileBlock file = new FileBlock(path);
+        if (Files.isDirectory(path)) {
+            return ExplodedStore.open(path);
+        }
+        FileBlock file = FileBlock.open(path);
         try {
             EndRecord end = EndRecord.read(file);
             Seal seal = Seal.parse(end.comment());
-            if (seal == null) {
-                throw new ArchiveFormatException(path, "not a Hermetic archive: its comment holds no seal");
-            }
-            if (!seal.matches(file, end)) {
-                throw new ArchiveFormatException(path, "modified after packing: its central directory no"
-                        + " longer matches the seal, so its trust flags cannot be honoured; pack it again");
+            if (seal == null || !seal.matches(file, end)) {
+                return EditedStore.open(file, end);
             }
             if (seal.indexOffset() < 0 || seal.indexOffset() > end.centralOffset() - seal.indexLength()) {
                 throw new ArchiveFormatException(path, "index of " + seal.indexLength() + " bytes at offset "
                         + seal.indexOffset() + " does not lie before the central directory");
             }
             IndexReader index = new IndexReader(path, file.read(seal.indexOffset(), seal.indexLength()));
-            return new Archive(file, index);
+            return new Archive(new SealedStore(file, index, seal), index);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
     }
 
-    /** @return the archive file */
+    /** @return the archive file, or the directory of an exploded archive */
     public Path path() {
-        return file.path();
+        return index.file();
+    }
+
+    /** @return whether this is an exploded directory rather than a zip */
+    public boolean exploded() {
+        return store instanceof ExplodedStore;
+    }
+
+    /**
+     * @return whether the index's trust flags may be honoured: false for a zip edited after packing,
+     *         whose caches must then be checked
+     */
+    public boolean trustBound() {
+        return store.trustBound();
+    }
+
+    /** @return a string that differs whenever the classes this archive serves may differ */
+    public String identity() {
+        return store.identity();
     }
 
     /** @return the application's entry point, as a binary name */
@@ -83,12 +113,16 @@ public final class Archive implements Closeable {
 
     /** @return the class path, application first */
     public List<Container> containers() {
-        return List.of(containers);
+        List<Container> all = new ArrayList<>(store.containerCount());
+        for (int i = 0; i < store.containerCount(); i++) {
+            all.add(store.container(i));
+        }
+        return all;
     }
 
     /** @return the container with this id */
     public Container container(int id) {
-        return containers[id];
+        return store.container(id);
     }
 
     /**
@@ -96,23 +130,13 @@ public final class Archive implements Closeable {
      *
      * @return the entry, or null when the archive has none of that name
      */
-    public IndexedEntry find(String name) throws ArchiveFormatException {
-        int id = index.find(name);
-        return id < 0 || index.locationCount(id) == 0 ? null : index.entry(id, 0);
+    public IndexedEntry find(String name) throws IOException {
+        return store.find(name);
     }
 
     /** @return all entries of a name in class-path order: what {@code getResources} serves */
-    public List<IndexedEntry> findAll(String name) throws ArchiveFormatException {
-        int id = index.find(name);
-        if (id < 0) {
-            return List.of();
-        }
-        int count = index.locationCount(id);
-        List<IndexedEntry> all = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            all.add(index.entry(id, i));
-        }
-        return all;
+    public List<IndexedEntry> findAll(String name) throws IOException {
+        return store.findAll(name);
     }
 
     /**
@@ -127,14 +151,8 @@ public final class Archive implements Closeable {
     }
 
     /** @return every entry of every container, by name, each name's entries in class-path order */
-    public List<IndexedEntry> entries() throws ArchiveFormatException {
-        List<IndexedEntry> all = new ArrayList<>(index.locationCount());
-        for (int id = 0; id < index.nameCount(); id++) {
-            for (int i = 0, count = index.locationCount(id); i < count; i++) {
-                all.add(index.entry(id, i));
-            }
-        }
-        return all;
+    public List<IndexedEntry> entries() throws IOException {
+        return store.entries();
     }
 
     /** @return the modules, in id order */
@@ -167,41 +185,14 @@ public final class Archive implements Closeable {
      * @throws ArchiveFormatException when the bytes are not what the index says
      */
     public byte[] read(IndexedEntry entry) throws IOException {
-        int size = checkedSize(entry, entry.size());
-        if (entry.method() == ZipEntry.STORED) {
-            if (entry.compressedSize() != entry.size()) {
-                throw error(entry, "is stored but its sizes differ: " + entry.compressedSize() + " and " + entry.size());
-            }
-            return file.read(entry.dataOffset(), size);
+        String name = describe(entry);
+        int size = intSize(path(), name, entry.size());
+        if (entry.method() == ZipEntry.STORED && entry.compressedSize() != entry.size()) {
+            throw new ArchiveFormatException(path(), name + " is stored but its sizes differ: "
+                    + entry.compressedSize() + " and " + entry.size());
         }
-        if (entry.method() != ZipEntry.DEFLATED) {
-            throw error(entry, "uses unsupported compression method " + entry.method());
-        }
-        byte[] compressed = file.read(entry.dataOffset(), checkedSize(entry, entry.compressedSize()));
-        byte[] inflated = new byte[size];
-        Inflater inflater = new Inflater(true);
-        try {
-            inflater.setInput(compressed);
-            int done = 0;
-            while (done < size) {
-                int n = inflater.inflate(inflated, done, size - done);
-                if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
-                    break;
-                }
-                done += n;
-            }
-            if (done != size) {
-                throw error(entry, "inflates to " + done + " bytes, not the " + size + " recorded");
-            }
-            if (!inflater.finished() && inflater.inflate(new byte[1]) > 0) {
-                throw error(entry, "inflates to more than the " + size + " bytes recorded");
-            }
-        } catch (DataFormatException e) {
-            throw error(entry, "has corrupt deflate data: " + e.getMessage());
-        } finally {
-            inflater.end();
-        }
-        return inflated;
+        byte[] stored = store.readStored(entry, intSize(path(), name, entry.compressedSize()));
+        return inflate(path(), name, stored, entry.method(), size);
     }
 
     /** Opens an entry's bytes as a stream (read whole: entries served by a class loader are small). */
@@ -209,11 +200,39 @@ public final class Archive implements Closeable {
         return new ByteArrayInputStream(read(entry));
     }
 
+    /** @return a nested jar's bytes as a stream, which holds a file handle of its own */
+    public InputStream open(Container container) throws IOException {
+        if (!container.nested()) {
+            throw new IllegalArgumentException("the application's classes are not one file");
+        }
+        return store.openContainer(container);
+    }
+
+    /**
+     * Reads a module's source as the archive holds it now.
+     *
+     * @return the source, or null when the archive holds none
+     */
+    public byte[] readSource(Module module) throws IOException {
+        return store.readSource(module);
+    }
+
+    /** @return the size and time of the module's source as the archive holds it now, or null */
+    public Stamp sourceStamp(Module module) throws IOException {
+        return store.sourceStamp(module);
+    }
+
+    /** The entry's full name in the archive, for messages: the nested jar, then the inner name. */
+    public String describe(IndexedEntry entry) {
+        Container c = store.container(entry.container());
+        return c.nested() ? c.entry() + "!/" + entry.name() : c.entry() + entry.name();
+    }
+
     /**
      * Streams {@code size} bytes at {@code offset} of a file, such as a nested jar whole. The stream
      * holds a file handle of its own, released by {@link InputStream#close()}.
      */
-    public static InputStream openSlice(Path file, long offset, long size) throws IOException {
+    static InputStream openSlice(Path file, long offset, long size) throws IOException {
         FileChannel channel = FileChannel.open(file);
         if (offset < 0 || size < 0 || offset > channel.size() - size) {
             channel.close();
@@ -222,40 +241,52 @@ public final class Archive implements Closeable {
         return new SliceInputStream(Channels.newInputStream(channel.position(offset)), size);
     }
 
-    /**
-     * Reads a module's source.
-     *
-     * @throws IllegalArgumentException when the archive does not ship it
-     */
-    public byte[] readSource(Module module) throws IOException {
-        if (!module.hasSource()) {
-            throw new IllegalArgumentException(module.source() + " is not in " + path());
-        }
-        if (module.sourceSize() > Integer.MAX_VALUE - 8) {
-            throw new ArchiveFormatException(path(), ArchiveLayout.SOURCES + module.source() + " is too large");
-        }
-        return file.read(module.sourceOffset(), (int) module.sourceSize());
-    }
-
-    private int checkedSize(IndexedEntry entry, long size) throws ArchiveFormatException {
-        if (size > Integer.MAX_VALUE - 8) {
-            throw error(entry, "is too large to read into memory: " + size + " bytes");
+    static int intSize(Path file, String name, long size) throws ArchiveFormatException {
+        if (size < 0 || size > Integer.MAX_VALUE - 8) {
+            throw new ArchiveFormatException(file, name + " is too large to read into memory: " + size + " bytes");
         }
         return (int) size;
     }
 
-    /** The entry's full name in the archive, for messages: the nested jar, then the inner name. */
-    public String describe(IndexedEntry entry) {
-        Container c = containers[entry.container()];
-        return c.nested() ? c.entry() + "!/" + entry.name() : c.entry() + entry.name();
-    }
-
-    private ArchiveFormatException error(IndexedEntry entry, String what) {
-        return new ArchiveFormatException(path(), describe(entry) + " " + what);
+    /** Inflates stored bytes to exactly {@code size} bytes, or says what is wrong with them. */
+    static byte[] inflate(Path file, String name, byte[] stored, int method, long size) throws ArchiveFormatException {
+        if (method == ZipEntry.STORED) {
+            if (stored.length != size) {
+                throw new ArchiveFormatException(file, name + " is stored as " + stored.length + " bytes, not " + size);
+            }
+            return stored;
+        }
+        if (method != ZipEntry.DEFLATED) {
+            throw new ArchiveFormatException(file, name + " uses unsupported compression method " + method);
+        }
+        byte[] inflated = new byte[intSize(file, name, size)];
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(stored);
+            int done = 0;
+            while (done < inflated.length) {
+                int n = inflater.inflate(inflated, done, inflated.length - done);
+                if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                done += n;
+            }
+            if (done != inflated.length) {
+                throw new ArchiveFormatException(file, name + " inflates to " + done + " bytes, not the " + size + " recorded");
+            }
+            if (!inflater.finished() && inflater.inflate(new byte[1]) > 0) {
+                throw new ArchiveFormatException(file, name + " inflates to more than the " + size + " bytes recorded");
+            }
+        } catch (DataFormatException e) {
+            throw new ArchiveFormatException(file, name + " has corrupt deflate data: " + e.getMessage());
+        } finally {
+            inflater.end();
+        }
+        return inflated;
     }
 
     @Override
     public void close() throws IOException {
-        file.close();
+        store.close();
     }
 }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,8 +30,23 @@ final class CentralDirectory {
      * @param size           bytes inflated
      * @param crc32          CRC-32 of the inflated bytes
      * @param localOffset    where its local header starts
+     * @param dosTime        its modification time: DOS date (high 16 bits) and time (low 16 bits)
      */
-    record Record(String name, int method, long compressedSize, long size, int crc32, long localOffset) {
+    record Record(String name, int method, long compressedSize, long size, int crc32, long localOffset, int dosTime) {
+        /**
+         * The DOS time as epoch milliseconds, reading its fields as UTC, which is how the packer writes
+         * them; 0 when the fields are not a valid date.
+         */
+        long timeMillis() {
+            int date = dosTime >>> 16;
+            int time = dosTime & 0xFFFF;
+            try {
+                return LocalDateTime.of(((date >> 9) & 0x7F) + 1980, (date >> 5) & 0xF, date & 0x1F,
+                        time >> 11, (time >> 5) & 0x3F, (time & 0x1F) * 2).toInstant(ZoneOffset.UTC).toEpochMilli();
+            } catch (DateTimeException invalid) {
+                return 0;
+            }
+        }
     }
 
     private CentralDirectory() {
@@ -65,6 +83,12 @@ final class CentralDirectory {
                             + " record at offset " + where + " without a ZIP64 extra field");
                 }
                 // the ZIP64 field holds, in this order, only the values whose classic field is the sentinel
+                int needed = 8 * ((size == 0xFFFF_FFFFL ? 1 : 0) + (compressed == 0xFFFF_FFFFL ? 1 : 0)
+                        + (local == 0xFFFF_FFFFL ? 1 : 0));
+                if (zip64.remaining() < needed) {
+                    throw new ArchiveFormatException(file.path(), name + ": ZIP64 extra field of " + zip64.remaining()
+                            + " bytes in the central directory record at offset " + where + " needs " + needed);
+                }
                 if (size == 0xFFFF_FFFFL) {
                     size = zip64.getLong();
                 }
@@ -76,7 +100,7 @@ final class CentralDirectory {
                 }
             }
             records.add(new Record(name, Short.toUnsignedInt(cd.getShort(at + 10)), compressed, size,
-                    cd.getInt(at + 16), local));
+                    cd.getInt(at + 16), local, cd.getInt(at + 12)));
             at = next;
         }
         if (records.size() != end.entries()) {

@@ -6,20 +6,41 @@ import java.io.RandomAccessFile;
 import java.nio.file.Path;
 
 /**
- * Positional reads of the archive file: the only place that touches its bytes. Reads are serialised on
- * one {@link RandomAccessFile}, which, unlike an interruptible {@code FileChannel}, stays open when a
- * reading thread is interrupted, so one interrupted class load never breaks the others.
+ * Positional reads of a file, or of a slice of it such as a nested jar: the only place that touches an
+ * archive's bytes. Reads are serialised on one {@link RandomAccessFile}, which, unlike an
+ * interruptible {@code FileChannel}, stays open when a reading thread is interrupted, so one
+ * interrupted class load never breaks the others.
  */
 final class FileBlock implements Closeable {
     private final Path path;
     private final RandomAccessFile file;
+    private final long base;
     private final long length;
+    private final FileBlock owner;
     private volatile boolean closed;
 
-    FileBlock(Path path) throws IOException {
+    private FileBlock(Path path, RandomAccessFile file, long base, long length, FileBlock owner) {
         this.path = path;
-        this.file = new RandomAccessFile(path.toFile(), "r");
-        this.length = file.length();
+        this.file = file;
+        this.base = base;
+        this.length = length;
+        this.owner = owner;
+    }
+
+    static FileBlock open(Path path) throws IOException {
+        RandomAccessFile file = new RandomAccessFile(path.toFile(), "r");
+        try {
+            return new FileBlock(path, file, 0, file.length(), null);
+        } catch (IOException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** A view of {@code length} bytes at {@code offset}, sharing this file; closing it does nothing. */
+    FileBlock slice(long offset, long length) throws ArchiveFormatException {
+        check(offset, length);
+        return new FileBlock(path, file, base + offset, length, owner == null ? this : owner);
     }
 
     Path path() {
@@ -30,17 +51,15 @@ final class FileBlock implements Closeable {
         return length;
     }
 
-    /** Reads {@code length} bytes at {@code position}, all of which must lie inside the file. */
+    /** Reads {@code count} bytes at {@code position}, all of which must lie inside this block. */
     void read(long position, byte[] into, int offset, int count) throws IOException {
-        if (position < 0 || count < 0 || position > length - count) {
-            throw new ArchiveFormatException(path, count + " bytes at offset " + position
-                    + " lie outside the file of " + length + " bytes");
-        }
+        check(position, count);
+        FileBlock root = owner == null ? this : owner;
         synchronized (file) {
-            if (closed) {
+            if (root.closed) {
                 throw new IllegalStateException(path + " is closed");
             }
-            file.seek(position);
+            file.seek(base + position);
             file.readFully(into, offset, count);
         }
     }
@@ -51,8 +70,18 @@ final class FileBlock implements Closeable {
         return bytes;
     }
 
+    private void check(long position, long count) throws ArchiveFormatException {
+        if (position < 0 || count < 0 || position > length - count) {
+            throw new ArchiveFormatException(path, count + " bytes at offset " + (base + position)
+                    + " lie outside " + (owner == null ? "the file of " : "the block of ") + length + " bytes");
+        }
+    }
+
     @Override
     public void close() throws IOException {
+        if (owner != null) {
+            return;
+        }
         synchronized (file) {
             closed = true;
             file.close();

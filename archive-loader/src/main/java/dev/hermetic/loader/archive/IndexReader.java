@@ -5,6 +5,8 @@ import static dev.hermetic.loader.archive.IndexLayout.*;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -90,6 +92,10 @@ final class IndexReader {
         return new ArchiveFormatException(file, ArchiveLayout.INDEX + ": " + what);
     }
 
+    Path file() {
+        return file;
+    }
+
     int containerCount() {
         return containers;
     }
@@ -163,6 +169,30 @@ final class IndexReader {
                 Byte.toUnsignedInt(bytes.get(at + 22)), Integer.toUnsignedLong(bytes.getInt(at + 8)),
                 Integer.toUnsignedLong(bytes.getInt(at + 12)), bytes.getInt(at + 16),
                 container == 0 ? bytes.getInt(record + 12) : -1);
+    }
+
+    /** @return a name's entries in class-path order */
+    List<IndexedEntry> entries(int nameId) throws ArchiveFormatException {
+        int count = locationCount(nameId);
+        List<IndexedEntry> all = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            all.add(entry(nameId, i));
+        }
+        return all;
+    }
+
+    /** @return the containers as packed */
+    Container[] containers() throws ArchiveFormatException {
+        Container[] all = new Container[containers];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = container(i);
+        }
+        return all;
+    }
+
+    /** @return the trailer checksum, which identifies the index's content */
+    int checksum() {
+        return bytes.getInt(bytes.capacity() - TRAILER_SIZE);
     }
 
     Container container(int id) throws ArchiveFormatException {

@@ -79,7 +79,7 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
     static void write(Path archive, long indexOffset, int indexLength) throws IOException {
         EndRecord end;
         int crc;
-        try (FileBlock file = new FileBlock(archive)) {
+        try (FileBlock file = FileBlock.open(archive)) {
             end = EndRecord.read(file);
             if (!placeholder().equals(new String(end.comment(), StandardCharsets.ISO_8859_1))) {
                 throw new ArchiveFormatException(archive, "archive comment is not the seal placeholder");

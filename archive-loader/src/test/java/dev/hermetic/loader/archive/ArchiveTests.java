@@ -336,13 +336,12 @@ class ArchiveTests {
     }
 
     @Test
-    void readSourceWhenModuleHasNoSourceThenIllegalArgumentException() throws IOException {
+    void readSourceWhenModuleHasNoSourceThenNull() throws IOException {
         try (Archive archive = Archive.open(pack().path())) {
             Module without = new Module(5, "app/Gone.java", -1, ValidationMode.TRUSTED, new byte[32], 0, 0, 61, 17, "");
 
-            assertThatThrownBy(() -> archive.readSource(without))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("app/Gone.java is not in " + archive.path());
+            assertThat(archive.readSource(without)).isNull();
+            assertThat(archive.sourceStamp(without)).isNull();
         }
     }
 
@@ -369,7 +368,7 @@ class ArchiveTests {
     }
 
     @Test
-    void openWhenFileIsAPlainJarThenArchiveFormatExceptionHoldsNoSeal() throws IOException {
+    void openWhenFileIsAPlainJarThenArchiveFormatExceptionNoSealNoIndex() throws IOException {
         // fixture: an ordinary jar made by ZipOutputStream, no comment
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\n\r\n".getBytes(UTF_8));
@@ -378,11 +377,11 @@ class ArchiveTests {
 
         assertThatThrownBy(() -> Archive.open(plain))
                 .isInstanceOf(ArchiveFormatException.class)
-                .hasMessage(plain + ": not a Hermetic archive: its comment holds no seal");
+                .hasMessage(plain + ": not a Hermetic archive: no seal in its comment and no HERMETIC-INF/index entry");
     }
 
     @Test
-    void openWhenSealIsOneCharacterOffThenArchiveFormatExceptionHoldsNoSeal() throws IOException {
+    void openWhenSealIsOneCharacterOffThenOpensNotTrustBound() throws IOException {
         // fixture: a packed archive whose seal's last hex digit is replaced by 'g'
         Path path = pack().path();
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
@@ -390,9 +389,11 @@ class ArchiveTests {
             file.write('g');
         }
 
-        assertThatThrownBy(() -> Archive.open(path))
-                .isInstanceOf(ArchiveFormatException.class)
-                .hasMessage(path + ": not a Hermetic archive: its comment holds no seal");
+        try (Archive archive = Archive.open(path)) {
+            assertThat(archive.trustBound()).isFalse();
+            assertThat(archive.identity()).startsWith("edited ");
+            assertThat(archive.read(archive.find("app/Main.class"))).isEqualTo(MAIN_CLASS);
+        }
     }
 
     @Test
@@ -409,7 +410,7 @@ class ArchiveTests {
     }
 
     @Test
-    void openWhenAClassWasChangedAfterSealingThenArchiveFormatExceptionModifiedAfterPacking() throws IOException {
+    void openWhenAClassWasChangedAfterSealingThenNotTrustBoundServingTheNewBytesWithThePackedCrc() throws IOException {
         // fixture: the sealed archive copied by ZipOutputStream, entry by entry, with app/Main.class
         // replaced by other bytes of the same length and the comment (the seal) kept
         Path path = pack().path();
@@ -419,23 +420,32 @@ class ArchiveTests {
         rewrite(path, edited, "HERMETIC-INF/classes/app/Main.class", patched);
 
         assertThat(Files.size(edited)).isEqualTo(Files.size(path));
-        assertThatThrownBy(() -> Archive.open(edited))
-                .isInstanceOf(ArchiveFormatException.class)
-                .hasMessage(edited + ": modified after packing: its central directory no longer matches the seal,"
-                        + " so its trust flags cannot be honoured; pack it again");
+        try (Archive sealed = Archive.open(path); Archive archive = Archive.open(edited)) {
+            assertThat(sealed.trustBound()).isTrue();
+            assertThat(archive.trustBound()).isFalse();
+            IndexedEntry main = archive.find("app/Main.class");
+            assertThat(archive.read(main)).isEqualTo(patched);
+            // the entry keeps the CRC-32 the index recorded, so the loader can tell the cache was replaced
+            assertThat(main.crc32()).isEqualTo(sealed.find("app/Main.class").crc32());
+            assertThat(main.module()).isEqualTo(sealed.find("app/Main.class").module());
+        }
     }
 
     @Test
-    void openWhenAnEntryWasAddedAfterSealingThenArchiveFormatExceptionModifiedAfterPacking() throws IOException {
+    void openWhenAnEntryWasAddedAfterSealingThenNotTrustBoundAndTheEntryIsServed() throws IOException {
         // fixture: the sealed archive copied by ZipOutputStream with one more entry at the end
         Path path = pack().path();
         Path edited = dir.resolve("edited.jar");
         rewrite(path, edited, "HERMETIC-INF/classes/app/Added.class", "added".getBytes(UTF_8));
 
-        assertThatThrownBy(() -> Archive.open(edited))
-                .isInstanceOf(ArchiveFormatException.class)
-                .hasMessage(edited + ": modified after packing: its central directory no longer matches the seal,"
-                        + " so its trust flags cannot be honoured; pack it again");
+        try (Archive archive = Archive.open(edited)) {
+            assertThat(archive.trustBound()).isFalse();
+            assertThat(archive.read(archive.find("app/Added.class"))).isEqualTo("added".getBytes(UTF_8));
+            assertThat(archive.read(archive.find("app/Main.class"))).isEqualTo(MAIN_CLASS);
+            // nested jars are found through their own central directories, still in class-path order
+            assertThat(archive.findAll("shared.txt")).extracting(IndexedEntry::container).containsExactly(0, 1, 2);
+            assertThat(archive.read(archive.findAll("shared.txt").get(2))).isEqualTo("shared from b".getBytes(UTF_8));
+        }
     }
 
     @Test

@@ -1,0 +1,172 @@
+package dev.hermetic.loader.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An exploded archive: a directory with the archive's layout, as {@code packer explode} writes it.
+ * Names come from the index; application files and sources are read from their files, which may have
+ * been edited (a lookup stats the file, so an edited size is served as it is now); nested jars are
+ * files read at the offsets the index records relative to the jar.
+ *
+ * <p>A directory has no seal: the index's trust flags are honoured as recorded, since the developer who
+ * exploded the archive chose them; {@code -Dhermetic.check=always} audits every module instead.
+ */
+final class ExplodedStore implements Store {
+    private final Path root;
+    private final IndexReader index;
+    private final Container[] containers;
+    private final FileBlock[] jars;
+
+    private ExplodedStore(Path root, IndexReader index) throws ArchiveFormatException {
+        this.root = root;
+        this.index = index;
+        this.containers = index.containers();
+        this.jars = new FileBlock[containers.length];
+    }
+
+    static Archive open(Path root) throws IOException {
+        Path indexFile = root.resolve(ArchiveLayout.INDEX);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(indexFile);
+        } catch (NoSuchFileException e) {
+            throw new ArchiveFormatException(root, "not an exploded Hermetic archive: no " + ArchiveLayout.INDEX);
+        }
+        IndexReader index = new IndexReader(root, bytes);
+        return new Archive(new ExplodedStore(root, index), index);
+    }
+
+    @Override
+    public boolean trustBound() {
+        return true;
+    }
+
+    @Override
+    public String identity() {
+        return "exploded " + root.toAbsolutePath() + " index crc32c=" + Integer.toHexString(index.checksum());
+    }
+
+    @Override
+    public Container container(int id) {
+        return containers[id];
+    }
+
+    @Override
+    public int containerCount() {
+        return containers.length;
+    }
+
+    @Override
+    public IndexedEntry find(String name) throws IOException {
+        int id = index.find(name);
+        if (id < 0) {
+            return null;
+        }
+        for (int i = 0, count = index.locationCount(id); i < count; i++) {
+            IndexedEntry now = current(index.entry(id, i));
+            if (now != null) {
+                return now;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public List<IndexedEntry> findAll(String name) throws IOException {
+        int id = index.find(name);
+        return id < 0 ? List.of() : current(index.entries(id));
+    }
+
+    @Override
+    public List<IndexedEntry> entries() throws IOException {
+        List<IndexedEntry> all = new ArrayList<>(index.locationCount());
+        for (int id = 0; id < index.nameCount(); id++) {
+            all.addAll(current(index.entries(id)));
+        }
+        return all;
+    }
+
+    private List<IndexedEntry> current(List<IndexedEntry> packed) throws IOException {
+        List<IndexedEntry> now = new ArrayList<>(packed.size());
+        for (IndexedEntry e : packed) {
+            IndexedEntry c = current(e);
+            if (c != null) {
+                now.add(c);
+            }
+        }
+        return now;
+    }
+
+    /** An application entry as its file is now (null when deleted); nested entries as packed. */
+    private IndexedEntry current(IndexedEntry packed) throws IOException {
+        if (packed.container() != 0) {
+            return packed;
+        }
+        Path file = root.resolve(ArchiveLayout.CLASSES + packed.name());
+        if (packed.directory()) {
+            return Files.isDirectory(file) ? packed : null;
+        }
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        long size = Files.size(file);
+        return new IndexedEntry(packed.name(), 0, 0, packed.method(), size, size, packed.crc32(), packed.module());
+    }
+
+    @Override
+    public byte[] readStored(IndexedEntry entry, int count) throws IOException {
+        if (entry.container() == 0) {
+            byte[] bytes = Files.readAllBytes(root.resolve(ArchiveLayout.CLASSES + entry.name()));
+            if (bytes.length != count) {
+                throw new ArchiveFormatException(root, ArchiveLayout.CLASSES + entry.name() + " changed while being read");
+            }
+            return bytes;
+        }
+        Container c = containers[entry.container()];
+        return jar(c).read(entry.dataOffset() - c.offset(), count);
+    }
+
+    private FileBlock jar(Container c) throws IOException {
+        synchronized (jars) {
+            if (jars[c.id()] == null) {
+                jars[c.id()] = FileBlock.open(root.resolve(c.entry()));
+            }
+            return jars[c.id()];
+        }
+    }
+
+    @Override
+    public byte[] readSource(Module module) throws IOException {
+        Path file = root.resolve(ArchiveLayout.SOURCES + module.source());
+        return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+    }
+
+    @Override
+    public Archive.Stamp sourceStamp(Module module) throws IOException {
+        Path file = root.resolve(ArchiveLayout.SOURCES + module.source());
+        return Files.isRegularFile(file)
+                ? new Archive.Stamp(Files.size(file), Files.getLastModifiedTime(file).toMillis()) : null;
+    }
+
+    @Override
+    public InputStream openContainer(Container container) throws IOException {
+        return Files.newInputStream(root.resolve(container.entry()));
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (jars) {
+            for (FileBlock jar : jars) {
+                if (jar != null) {
+                    jar.close();
+                }
+            }
+        }
+    }
+}
