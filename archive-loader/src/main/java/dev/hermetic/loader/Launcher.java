@@ -1,5 +1,6 @@
 package dev.hermetic.loader;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -29,7 +30,15 @@ public final class Launcher {
      * @throws Throwable whatever the application's {@code main} throws
      */
     public static void main(String[] args) throws Throwable {
-        ArchiveClassLoader loader = ArchiveClassLoader.open(ownArchive());
+        ArchiveClassLoader loader;
+        try {
+            loader = ArchiveClassLoader.open(ownArchive());
+        } catch (IOException | IllegalArgumentException e) {
+            // a corrupt archive or a bad -Dhermetic.* value: one line, as java -jar says of a corrupt jar
+            System.err.println("Error: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         String mainClass = loader.mainClass();
         MethodHandle main;
         try {
