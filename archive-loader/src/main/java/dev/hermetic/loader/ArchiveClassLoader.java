@@ -45,6 +45,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     private static final Manifest NO_MANIFEST = new Manifest();
 
     private final Archive archive;
+    private final ModuleValidator modules;
     private final String archiveUrl;
     private final ProtectionDomain[] domains;
     private final Manifest[] manifests;
@@ -53,6 +54,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     private ArchiveClassLoader(Archive archive, ClassLoader parent, LoaderSettings settings) throws IOException {
         super(parent);
         this.archive = archive;
+        this.modules = new ModuleValidator(archive, settings);
         this.archiveUrl = archive.path().toUri().toURL().toExternalForm();
         this.domains = new ProtectionDomain[archive.containers().size()];
         this.manifests = new Manifest[archive.containers().size()];
@@ -94,7 +96,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         try {
             ArchiveClassLoader loader = new ArchiveClassLoader(opened, parent, settings);
             if (!opened.trustBound()) {
-                System.err.println("[hermetic] warning: " + archive + " was modified after packing (its central directory no longer"
+                ModuleValidator.warn(archive + " was modified after packing (its central directory no longer"
                         + " matches the seal): trust flags are not honoured, checking instead");
             }
             OpenArchives.register(opened);
@@ -136,7 +138,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
             if (module < 0 && entry == null) {
                 module = archive.moduleOf(conventionalSource(file));
             }
-            bytes = module >= 0 && cache != null ? archive.read(cache) : null; // WIP until the validator lands
+            bytes = module >= 0 ? modules.classBytes(module, file, cache) : null;
             if (bytes == null && entry != null && (module < 0 || cache == null)) {
                 // not the application's: the first library jar that has it, as on a class path
                 bytes = archive.read(entry);

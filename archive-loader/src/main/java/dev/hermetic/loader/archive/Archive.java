@@ -164,6 +164,11 @@ public final class Archive implements Closeable {
         return all;
     }
 
+    /** @return how many modules the index lists */
+    public int moduleCount() {
+        return index.moduleCount();
+    }
+
     /** @return the module with this id */
     public Module module(int id) throws ArchiveFormatException {
         return index.moduleRecord(id);

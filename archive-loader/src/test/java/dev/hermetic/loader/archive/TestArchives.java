@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -124,6 +127,32 @@ public final class TestArchives {
             }
         }
         return files;
+    }
+
+    /**
+     * Explodes an archive into a directory with its layout, as {@code unzip} would (JDK {@link ZipFile}, no
+     * external tool): every file entry becomes a file, nested jars whole.
+     *
+     * @return the directory
+     */
+    public static Path explode(Path archive, Path directory) throws IOException {
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            for (ZipEntry entry : Collections.list(zip.entries())) {
+                Path file = directory.resolve(entry.getName()).normalize();
+                if (!file.startsWith(directory)) {
+                    throw new IOException(entry.getName() + " lies outside " + directory);
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(file);
+                    continue;
+                }
+                Files.createDirectories(file.getParent());
+                try (InputStream in = zip.getInputStream(entry)) {
+                    Files.copy(in, file);
+                }
+            }
+        }
+        return directory;
     }
 
     /** @return a copy of an index with its trailer CRC-32C recomputed, as after a deliberate edit */

@@ -1,0 +1,227 @@
+package dev.hermetic.loader;
+
+import dev.hermetic.loader.archive.Archive;
+import dev.hermetic.loader.archive.IndexedEntry;
+import dev.hermetic.loader.archive.Module;
+import dev.hermetic.loader.archive.ValidationMode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.zip.CRC32;
+
+/**
+ * Decides, once per module, whether its caches may be served (DESIGN §2) and recompiles those that may
+ * not: the policy of an {@link ArchiveClassLoader}.
+ *
+ * <p>A {@code trusted} module costs one array read after its first class; its source is never read,
+ * hashed or stat'ed. {@code checked} hashes the source once (SHA-256); {@code timestamp} compares its
+ * size and time once. A stale module (source changed, cache missing or too new for this JVM) is
+ * recompiled from its source with {@code javax.tools}, or served from the compile cache directory when
+ * an earlier run compiled the same source ({@link Recompiler}); compiles are serialised. Without a
+ * source or a compiler, a stale module is a {@link LinkageError} naming the class and the reason, never
+ * a wrong class.
+ */
+final class ModuleValidator {
+    /** The outcome of serving a module's caches as they are: compared by identity. */
+    private static final Map<String, byte[]> CACHES = Collections.unmodifiableMap(new HashMap<>());
+    private static final int MAX_CLASS_VERSION = 44 + Runtime.version().feature();
+
+    private final Archive archive;
+    private final LoaderSettings settings;
+    private final AtomicReferenceArray<Map<String, byte[]>> outcomes;
+    private Map<Integer, List<IndexedEntry>> cachesByModule;
+    private Recompiler recompiler;
+
+    ModuleValidator(Archive archive, LoaderSettings settings) {
+        this.archive = archive;
+        this.settings = settings;
+        this.outcomes = new AtomicReferenceArray<>(archive.moduleCount());
+    }
+
+    /**
+     * The bytes of one class of a module: its cache when the module is fresh, else its recompiled form.
+     *
+     * @param file  the class file name ({@code com/example/Main.class})
+     * @param cache its cache entry, or null when the archive has none
+     * @return the bytes, or null when the module does not define that class
+     * @throws LinkageError when the module is stale and cannot be recompiled
+     */
+    byte[] classBytes(int module, String file, IndexedEntry cache) throws IOException {
+        Map<String, byte[]> outcome = outcomes.get(module);
+        if (outcome == null) {
+            outcome = decide(archive.module(module), file, cache);
+            if (!outcomes.compareAndSet(module, null, outcome)) {
+                outcome = outcomes.get(module);
+            }
+        }
+        if (outcome != CACHES) {
+            return outcome.get(file);
+        }
+        return cache == null ? null : archive.read(cache);
+    }
+
+    private Map<String, byte[]> decide(Module module, String file, IndexedEntry cache) throws IOException {
+        ValidationMode mode = effectiveMode(module.mode());
+        String stale;
+        if (cache == null) {
+            stale = "no cache for " + file;
+        } else if (module.classVersion() > MAX_CLASS_VERSION) {
+            stale = "class file version " + module.classVersion() + " is newer than this JVM supports ("
+                    + MAX_CLASS_VERSION + ")";
+        } else {
+            stale = staleness(module, mode);
+        }
+        if (stale == null) {
+            return CACHES;
+        }
+        log(module, "stale: " + stale);
+        return recompile(module, file, stale);
+    }
+
+    /** No switch statements here: an enum switch costs a synthetic class on the trusted path. */
+    private ValidationMode effectiveMode(ValidationMode recorded) {
+        LoaderSettings.Check check = settings.check();
+        if (check == LoaderSettings.Check.NEVER) {
+            return ValidationMode.TRUSTED;
+        }
+        boolean audit = check == LoaderSettings.Check.ALWAYS || !archive.trustBound();
+        return recorded == ValidationMode.TRUSTED && audit ? ValidationMode.CHECKED : recorded;
+    }
+
+    /** @return why the module's caches may not be served, or null when they may (logged) */
+    private String staleness(Module module, ValidationMode mode) throws IOException {
+        if (mode == ValidationMode.TRUSTED) {
+            log(module, "served trusted");
+            return null;
+        }
+        String stale;
+        if (mode == ValidationMode.CHECKED) {
+            byte[] source = source(module);
+            if (source == null) {
+                log(module, "checked: no source to check against; served");
+                return null;
+            }
+            stale = Arrays.equals(sha256(source), module.sourceSha256()) ? changedCache(module)
+                    : "source changed (SHA-256 differs from the packed one)";
+        } else {
+            Archive.Stamp stamp = stamp(module);
+            if (stamp == null) {
+                log(module, "timestamp: no source to compare; served");
+                return null;
+            }
+            // DOS times, and so archive entries, have two-second resolution
+            stale = stamp.size() == module.sourceSize() && stamp.timeMillis() / 2000 == module.sourceTime() / 2000
+                    ? changedCache(module)
+                    : "source size or time differs (packed " + module.sourceSize() + " bytes at " + module.sourceTime()
+                            + " ms, found " + stamp.size() + " bytes at " + stamp.timeMillis() + " ms)";
+        }
+        if (stale == null) {
+            log(module, mode.label() + " ok");
+        }
+        return stale;
+    }
+
+    /**
+     * Where the seal does not vouch for the caches (an edited zip, an exploded directory), a checked
+     * module's caches must also be the ones packed: their CRC-32 against the index's.
+     */
+    private String changedCache(Module module) throws IOException {
+        if (archive.trustBound() && !archive.exploded()) {
+            return null;
+        }
+        for (IndexedEntry cache : caches(module.id())) {
+            CRC32 crc = new CRC32();
+            crc.update(archive.read(cache));
+            if ((int) crc.getValue() != cache.crc32()) {
+                return "cache " + cache.name() + " changed after packing";
+            }
+        }
+        return null;
+    }
+
+    private synchronized List<IndexedEntry> caches(int module) throws IOException {
+        if (cachesByModule == null) {
+            cachesByModule = new HashMap<>();
+            for (IndexedEntry e : archive.entries()) {
+                if (e.module() >= 0 && e.container() == 0) {
+                    cachesByModule.computeIfAbsent(e.module(), m -> new ArrayList<>()).add(e);
+                }
+            }
+        }
+        return cachesByModule.getOrDefault(module, List.of());
+    }
+
+    /** The source as the overlay directory holds it, else as the archive does; null when neither does. */
+    private byte[] source(Module module) throws IOException {
+        Path overlay = overlay(module);
+        return overlay != null ? Files.readAllBytes(overlay) : archive.readSource(module);
+    }
+
+    private Archive.Stamp stamp(Module module) throws IOException {
+        Path overlay = overlay(module);
+        return overlay != null ? new Archive.Stamp(Files.size(overlay), Files.getLastModifiedTime(overlay).toMillis())
+                : archive.sourceStamp(module);
+    }
+
+    private Path overlay(Module module) {
+        if (settings.sourcePath().isEmpty()) {
+            return null;
+        }
+        Path file = settings.sourcePath().get().resolve(module.source());
+        return Files.isRegularFile(file) ? file : null;
+    }
+
+    /** The stale path, serialised: one compile at a time, and each module compiled once. */
+    private synchronized Map<String, byte[]> recompile(Module module, String file, String reason) throws IOException {
+        Map<String, byte[]> decided = outcomes.get(module.id());
+        if (decided != null) {
+            return decided;
+        }
+        String className = file.substring(0, file.length() - ".class".length()).replace('/', '.');
+        byte[] source = source(module);
+        if (source == null) {
+            String message = className + " in " + archive.path() + " is stale (" + reason
+                    + ") and the archive has no source " + module.source() + " to recompile it from";
+            throw module.classVersion() > MAX_CLASS_VERSION ? new UnsupportedClassVersionError(message)
+                    : new NoClassDefFoundError(message);
+        }
+        if (recompiler == null) {
+            // loaded only now, so serving fresh modules never loads the compiler's classes
+            recompiler = new Recompiler(archive, settings);
+        }
+        return recompiler.recompile(module, className, source, sha256(source), reason);
+    }
+
+    static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private void log(Module module, String decision) {
+        log(settings, module, decision);
+    }
+
+    /** One line per decision, with {@code -Dhermetic.verbose=true}, as {@code python -v} does. */
+    static void log(LoaderSettings settings, Module module, String decision) {
+        if (settings.verbose()) {
+            System.err.println("[hermetic] " + module.source() + ": " + decision);
+        }
+    }
+
+    static void warn(String message) {
+        System.err.println("[hermetic] warning: " + message);
+    }
+}
