@@ -1,9 +1,9 @@
 package dev.hermetic.loader;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -40,17 +40,20 @@ public final class Launcher {
             return;
         }
         String mainClass = loader.mainClass();
-        MethodHandle main;
+        Method main;
         try {
-            Class<?> type = Class.forName(mainClass, false, loader);
-            main = MethodHandles.publicLookup().findStatic(type, "main",
-                    MethodType.methodType(void.class, String[].class));
+            main = Class.forName(mainClass, false, loader).getMethod("main", String[].class);
+            if (!Modifier.isStatic(main.getModifiers())) {
+                throw new NoSuchMethodException("main is not static");
+            }
+            // java -cp calls main through JNI, whatever the class's access; so do we
+            main.setAccessible(true);
         } catch (ClassNotFoundException | LinkageError e) {
             System.err.println("Error: Could not find or load main class " + mainClass);
             System.err.println("Caused by: " + e);
             System.exit(1);
             return;
-        } catch (NoSuchMethodException | IllegalAccessException e) {
+        } catch (NoSuchMethodException e) {
             System.err.println("Error: Main method not found in class " + mainClass
                     + ", please define the main method as:\n   public static void main(String[] args)");
             System.exit(1);
@@ -58,10 +61,17 @@ public final class Launcher {
         }
         Thread.currentThread().setContextClassLoader(loader);
         try {
-            main.invokeExact(args);
-        } catch (Throwable thrown) {
+            main.invoke(null, (Object) args);
+        } catch (IllegalAccessException impossible) {
+            throw new IllegalStateException(impossible);
+        } catch (InvocationTargetException e) {
+            Throwable thrown = e.getCause();
             dropLauncherFrames(thrown, mainClass);
             throw thrown;
+        } catch (ExceptionInInitializerError e) {
+            // Method.invoke throws this one unwrapped, when initialising the main class fails
+            dropLauncherFrames(e, mainClass);
+            throw e;
         }
     }
 

@@ -90,7 +90,7 @@ public final class Archive implements Closeable {
 
     /** @return whether this is an exploded directory rather than a zip */
     public boolean exploded() {
-        return store instanceof ExplodedStore;
+        return store.exploded();
     }
 
     /**

@@ -119,6 +119,11 @@ final class EditedStore implements Store {
     }
 
     @Override
+    public boolean exploded() {
+        return false;
+    }
+
+    @Override
     public boolean trustBound() {
         return false;
     }

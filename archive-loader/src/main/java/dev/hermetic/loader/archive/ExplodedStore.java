@@ -43,6 +43,11 @@ final class ExplodedStore implements Store {
     }
 
     @Override
+    public boolean exploded() {
+        return true;
+    }
+
+    @Override
     public boolean trustBound() {
         return true;
     }

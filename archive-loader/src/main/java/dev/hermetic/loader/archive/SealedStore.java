@@ -20,6 +20,11 @@ final class SealedStore implements Store {
     }
 
     @Override
+    public boolean exploded() {
+        return false;
+    }
+
+    @Override
     public boolean trustBound() {
         return true;
     }

@@ -12,6 +12,9 @@ import java.util.List;
  * Module metadata always comes from the index, which all three share.
  */
 interface Store extends Closeable {
+    /** @return whether this is an exploded directory rather than a zip */
+    boolean exploded();
+
     /** @return whether the index's trust flags may be honoured */
     boolean trustBound();
 
