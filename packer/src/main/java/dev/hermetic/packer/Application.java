@@ -17,14 +17,19 @@ import java.util.jar.Manifest;
  * The application as it goes into the archive: its class-path files (caches and resources), its
  * sources, and which source each cache was compiled from.
  *
- * <p>Validation modes: caches the packer compiled itself are {@code trusted} (it saw the bytes it
- * compiled); caches given with {@code --app} whose source is shipped too are {@code checked}, since the
- * packer cannot vouch that they were compiled from that source; caches without a source are
- * {@code trusted}, there being nothing to check them against.
+ * <p>Default validation modes (options may override them, see {@link PackOptions}): caches the packer
+ * compiled itself are {@code trusted} (it saw the bytes it compiled); caches given with {@code --app}
+ * whose source is shipped too are {@code checked}, since the packer cannot vouch that they were
+ * compiled from that source; caches without a source are {@code trusted}, there being nothing to check
+ * them against.
+ *
+ * <p>Compiled without caches, the class files are not shipped: {@link #uncached()} names each class and
+ * its source instead.
  */
 final class Application {
     private final Map<String, InputFile> files;
     private final Map<String, String> sourceOf;
+    private final Map<String, String> uncached;
     private final Map<String, SourceFile> sources;
     private final Map<String, Integer> classVersions = new TreeMap<>();
     private final Optional<Manifest> manifest;
@@ -32,11 +37,12 @@ final class Application {
     private final int release;
     private final String compilerOptions;
 
-    private Application(Map<String, InputFile> files, Map<String, String> sourceOf, Map<String, SourceFile> sources,
-                        Optional<Manifest> manifest, boolean compiled, int release, String compilerOptions)
-            throws PackException {
+    private Application(Map<String, InputFile> files, Map<String, String> sourceOf, Map<String, String> uncached,
+                        Map<String, SourceFile> sources, Optional<Manifest> manifest, boolean compiled, int release,
+                        String compilerOptions) throws PackException {
         this.files = files;
         this.sourceOf = sourceOf;
+        this.uncached = uncached;
         this.sources = sources;
         this.manifest = manifest;
         this.compiled = compiled;
@@ -48,8 +54,12 @@ final class Application {
         }
     }
 
-    /** Compiles the sources; the other files in the source roots become resources. */
-    static Application compile(SourceRoots roots, List<Path> classPath, int release) throws IOException {
+    /**
+     * Compiles the sources; the other files in the source roots become resources.
+     *
+     * @param caches whether the class files are shipped, or only named in {@link #uncached()}
+     */
+    static Application compile(SourceRoots roots, List<Path> classPath, int release, boolean caches) throws IOException {
         if (roots.sources().isEmpty()) {
             throw new PackException("no --app and no .java files in --sources: nothing to pack");
         }
@@ -58,10 +68,14 @@ final class Application {
         for (InputFile resource : roots.resources()) {
             files.putIfAbsent(resource.name(), resource);
         }
+        if (!caches) {
+            return new Application(files, Map.of(), compiled.sourceOf(), roots.sources(), Optional.empty(), true,
+                    release, String.join(" ", SourceCompiler.options(release)));
+        }
         for (Map.Entry<String, byte[]> c : compiled.classes().entrySet()) {
             files.put(c.getKey(), new InputFile(c.getKey(), c.getValue(), null));
         }
-        return new Application(files, compiled.sourceOf(), roots.sources(), Optional.empty(), true, release,
+        return new Application(files, compiled.sourceOf(), Map.of(), roots.sources(), Optional.empty(), true, release,
                 String.join(" ", SourceCompiler.options(release)));
     }
 
@@ -86,7 +100,7 @@ final class Application {
                 sourceOf.put(file.name(), directory + sourceFile);
             }
         }
-        return new Application(files, sourceOf, roots.sources(), inputs.firstJarManifest(), false, 0, "");
+        return new Application(files, sourceOf, Map.of(), roots.sources(), inputs.firstJarManifest(), false, 0, "");
     }
 
     private static ClassFileInfo info(InputFile file) throws PackException {
@@ -108,6 +122,19 @@ final class Application {
         return sourceOf;
     }
 
+    /**
+     * @return the source of each class compiled but not shipped (compiled without caches), by class file
+     *         name, in name order
+     */
+    Map<String, String> uncached() {
+        return uncached;
+    }
+
+    /** @return whether the packer compiled the caches itself (with or without shipping them) */
+    boolean compiled() {
+        return compiled;
+    }
+
     /** @return the shipped sources by name */
     Map<String, SourceFile> sources() {
         return sources;
@@ -121,6 +148,7 @@ final class Application {
     Set<String> moduleSources() {
         Set<String> all = new TreeSet<>(sources.keySet());
         all.addAll(sourceOf.values());
+        all.addAll(uncached.values());
         return all;
     }
 
@@ -128,7 +156,8 @@ final class Application {
         return moduleSources().size();
     }
 
-    ValidationMode modeOf(String source) {
+    /** @return the default mode of a module, when options do not choose one */
+    ValidationMode defaultModeOf(String source) {
         return !compiled && sources.containsKey(source) ? ValidationMode.CHECKED : ValidationMode.TRUSTED;
     }
 

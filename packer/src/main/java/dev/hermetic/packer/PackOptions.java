@@ -1,5 +1,7 @@
 package dev.hermetic.packer;
 
+import dev.hermetic.loader.archive.ValidationMode;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +11,25 @@ import java.util.Optional;
 
 /**
  * What to pack: immutable; made with {@link #builder()}.
+ *
+ * <h2>Validation modes</h2>
+ * A module (a {@code .java} source and the class files compiled from it) whose source is shipped gets
+ * the mode of, in order of precedence:
+ * <ol>
+ *   <li>the first of {@link #validationRules()}, in the order given, whose glob matches its source path;</li>
+ *   <li>{@link #validation()};</li>
+ *   <li>the default: {@code trusted} for caches the packer compiled itself (it saw the bytes it
+ *       compiled), also with {@code caches(false)}; {@code checked} for {@code --app} caches whose source
+ *       is shipped, since the packer cannot vouch that they were compiled from it.</li>
+ * </ol>
+ * A module whose source is not shipped is always {@code trusted}: there is no recorded hash, size or
+ * time to check anything against, so rules and {@link #validation()} do not apply to it.
+ *
+ * <h2>Without caches</h2>
+ * With {@code caches(false)} the packer still compiles the sources, to check that they compile and to
+ * learn which classes each one declares, but ships only the sources (and the resources beside them);
+ * each class name is declared to its module in the index with no location, so the loader knows which
+ * source to compile on first use. It needs {@link #sources()} and no {@link #apps()}.
  *
  * @param out        the archive to write (replaced atomically)
  * @param mainClass  the application's entry point; empty to take the first {@code --app} jar's
@@ -20,9 +41,16 @@ import java.util.Optional;
  *                   beside the caches
  * @param timestamp  the time of every entry
  * @param release    the {@code --release} to compile sources for
+ * @param validation the validation mode of every module that ships its source, unless a rule says
+ *                   otherwise; empty for the defaults ({@code --validation})
+ * @param validationRules per-module modes by source path, in order ({@code --validation-rule GLOB=MODE})
+ * @param caches     whether to ship the compiled classes; {@code false} ({@code --no-caches}) ships
+ *                   only the sources, each class declared to its module so that the loader compiles it
+ *                   on first use
  */
 public record PackOptions(Path out, Optional<String> mainClass, List<Path> apps, List<Path> libs,
-                          List<Path> sources, Instant timestamp, int release) {
+                          List<Path> sources, Instant timestamp, int release, Optional<ValidationMode> validation,
+                          List<ValidationRule> validationRules, boolean caches) {
     /**
      * The default entry time, used without {@code --timestamp} or {@code SOURCE_DATE_EPOCH}: the
      * first day of February 1980, safely inside the zip format's DOS time range in every time zone.
@@ -35,18 +63,42 @@ public record PackOptions(Path out, Optional<String> mainClass, List<Path> apps,
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(mainClass, "mainClass");
         Objects.requireNonNull(timestamp, "timestamp");
+        Objects.requireNonNull(validation, "validation");
         apps = List.copyOf(apps);
         libs = List.copyOf(libs);
         sources = List.copyOf(sources);
+        validationRules = List.copyOf(validationRules);
         if (apps.isEmpty() && sources.isEmpty() && libs.isEmpty()) {
             throw new IllegalArgumentException("nothing to pack: give application classes, sources or libraries");
+        }
+        if (!caches && sources.isEmpty()) {
+            throw new IllegalArgumentException("--no-caches ships sources only: give --sources");
+        }
+        if (!caches && !apps.isEmpty()) {
+            throw new IllegalArgumentException("--no-caches ships sources only, which the packer compiles itself:"
+                    + " give no --app");
         }
         if (release < 8) {
             throw new IllegalArgumentException("release " + release + " is older than Java 8");
         }
     }
 
-    /** @return a builder with the default timestamp and release */
+    /**
+     * The mode a module's rules and {@link #validation()} give it, by precedence (see above).
+     *
+     * @param source the module's source path ({@code com/example/Main.java})
+     * @return the mode, or empty for the default
+     */
+    Optional<ValidationMode> validationOf(String source) {
+        for (ValidationRule rule : validationRules) {
+            if (rule.matches(source)) {
+                return Optional.of(rule.mode());
+            }
+        }
+        return validation;
+    }
+
+    /** @return a builder with the default timestamp and release, the default modes, and caches */
     public static Builder builder() {
         return new Builder();
     }
@@ -60,6 +112,9 @@ public record PackOptions(Path out, Optional<String> mainClass, List<Path> apps,
         private final List<Path> sources = new ArrayList<>();
         private Instant timestamp = DEFAULT_TIMESTAMP;
         private int release = DEFAULT_RELEASE;
+        private ValidationMode validation;
+        private final List<ValidationRule> validationRules = new ArrayList<>();
+        private boolean caches = true;
 
         private Builder() {
         }
@@ -99,13 +154,45 @@ public record PackOptions(Path out, Optional<String> mainClass, List<Path> apps,
             return this;
         }
 
+        /** The mode of every module that ships its source; null for the defaults. */
+        public Builder validation(ValidationMode validation) {
+            this.validation = validation;
+            return this;
+        }
+
         /**
-         * @throws IllegalArgumentException when there is nothing to pack (no apps, sources or libs) or the
-         *                                  release is too old
+         * Adds a rule: modules whose source path matches the glob get the mode. The first matching rule,
+         * in the order added, wins over {@link #validation(ValidationMode)}; see {@link ValidationRule}
+         * for the glob syntax.
+         *
+         * @throws IllegalArgumentException when the glob is malformed
+         */
+        public Builder addValidationRule(String glob, ValidationMode mode) {
+            validationRules.add(new ValidationRule(glob, mode));
+            return this;
+        }
+
+        /** Adds a rule; see {@link #addValidationRule(String, ValidationMode)}. */
+        public Builder addValidationRule(ValidationRule rule) {
+            validationRules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /** Whether to ship the compiled classes (default true); see {@link PackOptions#caches()}. */
+        public Builder caches(boolean caches) {
+            this.caches = caches;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException when there is nothing to pack (no apps, sources or libs), the
+         *                                  release is too old, or {@code caches(false)} is given with
+         *                                  {@code --app} or without sources
          * @throws NullPointerException     when {@code out} was not given
          */
         public PackOptions build() {
-            return new PackOptions(out, Optional.ofNullable(mainClass), apps, libs, sources, timestamp, release);
+            return new PackOptions(out, Optional.ofNullable(mainClass), apps, libs, sources, timestamp, release,
+                    Optional.ofNullable(validation), validationRules, caches);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.hermetic.loader.archive.Container;
 import dev.hermetic.loader.archive.IndexWriter;
 import dev.hermetic.loader.archive.IndexedEntry;
 import dev.hermetic.loader.archive.Module;
+import dev.hermetic.loader.archive.ValidationMode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,11 +34,26 @@ import java.util.zip.ZipEntry;
  * locale, umask, input file times or directory order. It is written to a temporary file beside
  * {@code out} and renamed over it only when complete, so a failed pack leaves {@code out} untouched.
  *
+ * <p>The index gives each module its validation mode (see {@link PackOptions} for the defaults and
+ * how {@code --validation} and {@code --validation-rule} override them) and declares each shipped
+ * source's name to its module, so the loader finds the source of a class whose cache is missing by the
+ * compiler's convention ({@code a/b/C$D.class} comes from {@code a/b/C.java}). Packed without caches,
+ * each compiled class's name is declared to its module too.
+ *
+ * <p>When the packer compiles the sources, the manifest records the compiler's feature release as
+ * {@code Build-Jdk-Spec} (Maven's attribute): {@code verify} compares recompiled bytes only on the same
+ * release.
+ *
  * <p>Costs: every application class, resource and source is read into memory once (they are small);
  * dependency jars are streamed twice (CRC, then copy) and their central directories read once.
  */
 public final class Packer {
     private static final List<String> CARRIED_ATTRIBUTES = List.of("Add-Opens", "Add-Exports", "Enable-Native-Access");
+    /**
+     * The manifest attribute naming the feature release of the compiler that compiled the caches
+     * ({@code 17}); written only when the packer compiled them.
+     */
+    static final String BUILD_JDK_SPEC = "Build-Jdk-Spec";
 
     private Packer() {
     }
@@ -57,7 +74,7 @@ public final class Packer {
         SourceRoots roots = SourceRoots.read(options.sources());
         List<NestedJar> libs = readLibs(options.libs());
         Application app = options.apps().isEmpty() && !options.sources().isEmpty()
-                ? Application.compile(roots, options.libs(), options.release())
+                ? Application.compile(roots, options.libs(), options.release(), options.caches())
                 : Application.read(AppInputs.read(options.apps()), roots);
         String mainClass = mainClass(options, app, libs);
 
@@ -93,9 +110,10 @@ public final class Packer {
         if (main == null || main.isBlank()) {
             throw new PackException("no main class: give --main-class, or an --app jar whose manifest has Main-Class");
         }
-        main = main.trim();
+        // As the java launcher does (java com/example/Main): the launcher loads binary names only.
+        main = main.trim().replace('/', '.');
         String file = main.replace('.', '/') + ".class";
-        if (app.files().containsKey(file)) {
+        if (app.files().containsKey(file) || app.uncached().containsKey(file)) {
             return main;
         }
         for (NestedJar lib : libs) {
@@ -125,6 +143,12 @@ public final class Packer {
                 sourceOffsets.put(source.name(), zip.write(ArchiveLayout.SOURCES + source.name(), source.bytes()).offset());
             }
             Map<String, Integer> moduleIds = addModules(index, app, sourceOffsets, options);
+            for (String source : sourceOffsets.keySet()) {
+                index.declare(source, moduleIds.get(source));
+            }
+            for (Map.Entry<String, String> uncached : app.uncached().entrySet()) {
+                index.declare(uncached.getKey(), moduleIds.get(uncached.getValue()));
+            }
             for (InputFile f : app.files().values()) {
                 ArchiveWriter.Written w = zip.write(ArchiveLayout.CLASSES + f.name(), f.bytes());
                 String source = app.sourceOf().get(f.name());
@@ -163,14 +187,31 @@ public final class Packer {
             ids.put(source, id);
             SourceFile shipped = app.sources().get(source);
             Long offset = sourceOffsets.get(source);
-            index.add(new Module(id, source, offset == null ? -1 : offset, app.modeOf(source),
+            index.add(new Module(id, source, offset == null ? -1 : offset, modeOf(source, shipped != null, app, options),
                     shipped == null ? new byte[Module.HASH_LENGTH] : shipped.sha256(),
                     shipped == null ? 0 : shipped.bytes().length,
-                    // the source entry's time, the only time a hermetic archive knows
-                    shipped == null ? 0 : options.timestamp().toEpochMilli() / 1000 * 1000,
+                    shipped == null ? 0 : sourceTime(options.timestamp()),
                     app.classVersionOf(source), app.release(), app.compilerOptions()));
         }
         return ids;
+    }
+
+    /** A module's mode: the options' (rules, then {@code --validation}), else the default; see {@link PackOptions}. */
+    private static ValidationMode modeOf(String source, boolean shipped, Application app, PackOptions options) {
+        if (!shipped) {
+            return ValidationMode.TRUSTED;
+        }
+        return options.validationOf(source).orElseGet(() -> app.defaultModeOf(source));
+    }
+
+    /**
+     * The time recorded for a shipped source: its archive entry's time as the zip holds it, DOS fields
+     * of 2-second precision that equal the timestamp's UTC fields (see {@link ArchiveWriter}). This is the
+     * only time a hermetic archive knows; {@code explode} gives the source file this time.
+     */
+    static long sourceTime(Instant timestamp) {
+        long seconds = timestamp.getEpochSecond();
+        return (seconds - Math.floorMod(seconds, 2)) * 1000;
     }
 
     private static byte[] manifest(String mainClass, Application app) throws IOException {
@@ -180,6 +221,9 @@ public final class Packer {
         main.put(new Attributes.Name("Created-By"), "Hermetic Archive packer");
         main.put(Attributes.Name.MAIN_CLASS, Launcher.class.getName());
         main.put(new Attributes.Name(ArchiveLayout.START_CLASS), mainClass);
+        if (app.compiled()) {
+            main.put(new Attributes.Name(BUILD_JDK_SPEC), Integer.toString(Runtime.version().feature()));
+        }
         app.manifest().ifPresent(m -> {
             for (String carried : CARRIED_ATTRIBUTES) {
                 String value = m.getMainAttributes().getValue(carried);

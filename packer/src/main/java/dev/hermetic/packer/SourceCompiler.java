@@ -46,6 +46,16 @@ final class SourceCompiler {
     }
 
     static Compiled compile(Collection<SourceFile> sources, List<Path> classPath, int release) throws IOException {
+        return compile(sources, classPath, options(release));
+    }
+
+    /**
+     * Compiles with the given options (which must not name output directories or annotation processors:
+     * the output stays in memory).
+     *
+     * @throws Failure when a source does not compile
+     */
+    static Compiled compile(Collection<SourceFile> sources, List<Path> classPath, List<String> options) throws IOException {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         if (compiler == null) {
             throw new PackException("cannot compile --sources: this Java runtime has no compiler (run the packer on a JDK)");
@@ -84,12 +94,49 @@ final class SourceCompiler {
                     };
                 }
             };
-            boolean ok = compiler.getTask(null, manager, diagnostics, options(release), null, inputs).call();
+            boolean ok;
+            try {
+                ok = compiler.getTask(null, manager, diagnostics, options, null, inputs).call();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new PackException("cannot compile --sources with options " + String.join(" ", options) + ": "
+                        + e.getMessage());
+            }
             if (!ok) {
                 throw failure(diagnostics.getDiagnostics(), units);
             }
         }
         return new Compiled(classes, sourceOf);
+    }
+
+    /**
+     * A source does not compile.
+     */
+    static final class Failure extends PackException {
+        private static final long serialVersionUID = 1L;
+        private final transient SourceFile source;
+        private final String what;
+
+        private Failure(SourceFile source, String what) {
+            super(source.path(), what);
+            this.source = source;
+            this.what = what;
+        }
+
+        private Failure(String what) {
+            super(what);
+            this.source = null;
+            this.what = what;
+        }
+
+        /** @return the first source with an error, or null when the compiler named none */
+        SourceFile source() {
+            return source;
+        }
+
+        /** @return what is wrong, without the file name: {@code does not compile: line 3: ...} */
+        String what() {
+            return what;
+        }
     }
 
     private static PackException failure(List<Diagnostic<? extends JavaFileObject>> diagnostics,
@@ -101,16 +148,16 @@ final class SourceCompiler {
             }
         }
         if (errors.isEmpty()) {
-            return new PackException("cannot compile --sources: the compiler failed without an error message");
+            return new Failure("cannot compile --sources: the compiler failed without an error message");
         }
         Diagnostic<? extends JavaFileObject> first = errors.get(0);
         String message = first.getMessage(Locale.ROOT).lines().findFirst().orElse("");
         String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more errors)" : "";
         SourceFile source = first.getSource() == null ? null : units.get(first.getSource());
         if (source == null) {
-            return new PackException("cannot compile --sources: " + message + more);
+            return new Failure("cannot compile --sources: " + message + more);
         }
-        return new PackException(source.path(), "does not compile: line " + first.getLineNumber() + ": " + message + more);
+        return new Failure(source, "does not compile: line " + first.getLineNumber() + ": " + message + more);
     }
 
     /** A source whose text is the bytes already read and hashed; named by its file for messages. */

@@ -3,6 +3,7 @@ package dev.hermetic.packer.cli;
 import dev.hermetic.packer.PackOptions;
 import dev.hermetic.packer.PackResult;
 import dev.hermetic.packer.Packer;
+import dev.hermetic.packer.ValidationRule;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,6 +23,18 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  packer pack --out app.jar --app target/app.jar --lib deps/a.jar --lib deps/b.jar",
                 "  packer pack --out hello.jar --sources src/main/java --main-class com.example.Hello",
+                "  packer pack --out app.jar --app classes --sources src --validation trusted",
+                "  packer pack --out app.jar --sources src --main-class com.example.Main \\",
+                "      --validation-rule 'com/example/legacy/**=timestamp'",
+                "  packer pack --out app.jar --sources src --main-class a.Main --no-caches",
+                "", "Validation modes: trusted (serve the cache, never look at the source), checked (serve the "
+                + "cache if the source's SHA-256 is the recorded one, else recompile), timestamp (compare the "
+                + "source's size and time). A module whose source is shipped gets the mode of the first "
+                + "--validation-rule whose GLOB matches its source path, else --validation, else the default: "
+                + "trusted for classes the packer compiled, checked for --app classes. Modules whose source is "
+                + "not shipped are always trusted.",
+                "", "GLOB: * and ? within a directory, ** across directories (**/ also matches none), {a,b} "
+                + "alternatives; a trailing / means everything below.",
                 "", "Entry times come from --timestamp, else SOURCE_DATE_EPOCH, else 1980-02-01T00:00:00Z."})
 final class PackCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -52,18 +66,52 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--release", paramLabel = "N", description = "The Java release to compile --sources for (default: ${DEFAULT-VALUE}).")
     int release = PackOptions.DEFAULT_RELEASE;
 
+    @Option(names = "--validation", paramLabel = "MODE",
+            description = "trusted, checked or timestamp: the mode of every module whose source is shipped "
+                    + "(default: trusted for classes the packer compiled, checked for --app classes).")
+    String validation;
+
+    @Option(names = "--validation-rule", paramLabel = "GLOB=MODE",
+            description = "The mode of modules whose source path matches GLOB (com/example/legacy/**=checked). "
+                    + "Repeatable; the first matching rule wins, over --validation.")
+    List<String> validationRules = new ArrayList<>();
+
+    @Option(names = "--no-caches", description = "Ship the sources without their classes: the packer compiles "
+            + "them to check them and to learn their classes, and the loader compiles each on first use.")
+    boolean noCaches;
+
     @Override
     public Integer call() throws Exception {
         if (apps.isEmpty() && sources.isEmpty() && libs.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --app, --sources or --lib");
         }
         PackOptions.Builder options = PackOptions.builder().out(out).mainClass(mainClass).release(release)
-                .timestamp(timestamp(timestamp, System.getenv("SOURCE_DATE_EPOCH")));
+                .timestamp(timestamp(timestamp, System.getenv("SOURCE_DATE_EPOCH"))).caches(!noCaches);
         apps.forEach(options::addApp);
         libs.forEach(options::addLib);
         sources.forEach(options::addSources);
-        PackResult result = Packer.pack(options.build());
-        spec.commandLine().getOut().printf("packed %s: %d bytes, %d entries, %d modules, %d nested jars, main class %s%n",
+        PackOptions built;
+        try {
+            if (validation != null) {
+                options.validation(ValidationRule.mode(validation));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--validation: " + e.getMessage());
+        }
+        for (String rule : validationRules) {
+            try {
+                options.addValidationRule(ValidationRule.parse(rule));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--validation-rule: " + e.getMessage());
+            }
+        }
+        try {
+            built = options.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PackResult result = Packer.pack(built);
+        spec.commandLine().getOut().printf(Locale.ROOT, "packed %s: %d bytes, %d entries, %d modules, %d nested jars, main class %s%n",
                 result.archive(), result.size(), result.entries(), result.modules(), result.nestedJars(),
                 result.mainClass());
         return 0;
