@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -19,42 +18,36 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
 /**
  * Writes the archive's zip structure with Commons Compress: every entry STORED with its size and
- * CRC-32 known up front (so local headers are final and no data descriptors follow), one fixed time,
- * no extra fields, no platform attributes, and the seal placeholder as the archive comment. Reports
- * where each entry's bytes start, which the index records.
+ * CRC-32 known up front (so local headers are final and no data descriptors follow), one time for all
+ * (written by the seal, in UTC), no extra fields, no platform attributes, and the seal placeholder as
+ * the archive comment. Reports where each entry's bytes start, which the index records.
  */
 final class ArchiveWriter implements Closeable {
     private static final int BUFFER = 1 << 16;
 
-    private final ZipArchiveOutputStream zip;
-    private final long javaTime;
+    /**
+     * The time handed to Commons Compress, which converts it to DOS fields in the default time zone;
+     * {@link #finish} then writes the real fields. Noon on 1 January 2000 UTC is a valid DOS time, outside
+     * any daylight-saving change, in every time zone.
+     */
+    private static final long PROVISIONAL_TIME = Instant.parse("2000-01-01T12:00:00Z").toEpochMilli();
 
+    private final Path file;
+    private final Instant timestamp;
+    private final ZipArchiveOutputStream zip;
+
+    /** @throws PackException when the timestamp lies outside the DOS range (1980–2107) */
     ArchiveWriter(Path file, Instant timestamp) throws IOException {
-        this.javaTime = javaTimeFor(timestamp);
+        int year = LocalDateTime.ofInstant(timestamp, ZoneOffset.UTC).getYear();
+        if (year < 1980 || year > 2107) {
+            throw new PackException("entry time " + timestamp + " (from --timestamp or SOURCE_DATE_EPOCH) is outside"
+                    + " the zip format's range (1980 to 2107)");
+        }
+        this.file = file;
+        this.timestamp = timestamp;
         this.zip = new ZipArchiveOutputStream(file);
         zip.setUseZip64(Zip64Mode.AsNeeded);
         zip.setComment(IndexWriter.SEAL_PLACEHOLDER);
-    }
-
-    /**
-     * Commons Compress converts entry times to DOS fields in the default time zone; this picks the
-     * instant whose local fields there equal the timestamp's UTC fields, so the bytes are the same in
-     * every time zone.
-     *
-     * @throws PackException when the timestamp's wall-clock time does not exist in the default time zone
-     *                       (a daylight-saving gap) or lies outside the DOS range (1980–2107)
-     */
-    static long javaTimeFor(Instant timestamp) throws PackException {
-        LocalDateTime fields = LocalDateTime.ofInstant(timestamp, ZoneOffset.UTC).withNano(0);
-        if (fields.getYear() < 1980 || fields.getYear() > 2107) {
-            throw new PackException("--timestamp " + timestamp + " is outside the zip format's range (1980 to 2107)");
-        }
-        long local = fields.atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
-        if (!LocalDateTime.ofInstant(Instant.ofEpochMilli(local), ZoneId.systemDefault()).equals(fields)) {
-            throw new PackException("--timestamp " + timestamp + " falls in a daylight-saving gap of time zone "
-                    + ZoneId.systemDefault() + "; pick another time or pack with TZ=UTC");
-        }
-        return local;
     }
 
     /**
@@ -106,7 +99,7 @@ final class ArchiveWriter implements Closeable {
         entry.setSize(size);
         entry.setCompressedSize(size);
         entry.setCrc(crc);
-        entry.setTime(javaTime);
+        entry.setTime(PROVISIONAL_TIME);
         return entry;
     }
 
@@ -115,9 +108,17 @@ final class ArchiveWriter implements Closeable {
         return new Written(zip.getBytesWritten() - size, size, (int) crc.getValue());
     }
 
-    /** Writes the central directory and the end record. */
-    void finish() throws IOException {
+    /**
+     * Writes the central directory and the end record, closes the file, then sets every entry's time
+     * (in UTC, whatever the time zone) and seals the archive ({@link IndexWriter#seal}).
+     *
+     * @param indexOffset where the index entry's bytes start
+     * @param indexLength the index entry's size
+     */
+    void finish(long indexOffset, int indexLength) throws IOException {
         zip.finish();
+        zip.close();
+        IndexWriter.seal(file, indexOffset, indexLength, timestamp);
     }
 
     @Override

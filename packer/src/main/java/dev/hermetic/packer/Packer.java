@@ -173,9 +173,8 @@ public final class Packer {
             }
             indexBytes = index.toBytes();
             indexOffset = zip.write(ArchiveLayout.INDEX, indexBytes).offset();
-            zip.finish();
+            zip.finish(indexOffset, indexBytes.length);
         }
-        IndexWriter.seal(file, indexOffset, indexBytes.length);
         return new PackResult(out, Files.size(file), entries, app.moduleCount(), libs.size(), mainClass);
     }
 

@@ -163,6 +163,21 @@ class DeterminismTests {
         assertAllEqual(archives);
     }
 
+    @Test
+    void packWhenTheTimestampFallsInADaylightSavingGapOfTheZoneThenArchivesAreByteIdentical() throws Exception {
+        // 02:30 on 10 March 2024 does not exist in New York: clocks went from 02:00 to 03:00
+        List<Variant> zones = List.of(new Variant("UTC", "en", "US", 0, null),
+                new Variant("America/New_York", "en", "US", 0, null));
+        List<byte[]> archives = packInChildren("gap", zones, "--timestamp", "2024-03-10T02:30:00Z",
+                "--app", "classes", "--main-class", MAIN);
+
+        assertAllEqual(archives);
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(base.resolve("gap-1/out.jar").toFile())) {
+            assertThat(java.util.Collections.list(zip.entries())).allSatisfy(entry ->
+                    assertThat(entry.getTimeLocal()).isEqualTo(java.time.LocalDateTime.parse("2024-03-10T02:30:00")));
+        }
+    }
+
     /**
      * Packs each variant in a child JVM, all at once, from the variant's input directory (the original or a
      * copy) with relative input paths, to {@code base/NAME-N/out.jar}; checks each succeeded with the same

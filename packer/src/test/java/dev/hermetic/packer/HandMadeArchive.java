@@ -99,9 +99,8 @@ final class HandMadeArchive {
             }
             indexBytes = index.toBytes();
             indexOffset = zip.write(ArchiveLayout.INDEX, indexBytes).offset();
-            zip.finish();
+            zip.finish(indexOffset, indexBytes.length);
         }
-        IndexWriter.seal(file, indexOffset, indexBytes.length);
         return file;
     }
 }

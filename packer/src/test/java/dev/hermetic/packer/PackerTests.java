@@ -625,7 +625,7 @@ class PackerTests {
         Path classes = compiledApp();
         assertFailedPackLeavesOutAlone(out -> PackOptions.builder().out(out).mainClass(MAIN).addApp(classes)
                         .timestamp(Instant.parse("1970-01-01T00:00:00Z")),
-                "--timestamp 1970-01-01T00:00:00Z is outside the zip format's range (1980 to 2107)");
+                "entry time 1970-01-01T00:00:00Z (from --timestamp or SOURCE_DATE_EPOCH) is outside the zip format's range (1980 to 2107)");
     }
 
     @Test

@@ -31,8 +31,10 @@ final class CentralDirectory {
      * @param crc32          CRC-32 of the inflated bytes
      * @param localOffset    where its local header starts
      * @param dosTime        its modification time: DOS date (high 16 bits) and time (low 16 bits)
+     * @param position       where the record starts, relative to the central directory
      */
-    record Record(String name, int method, long compressedSize, long size, int crc32, long localOffset, int dosTime) {
+    record Record(String name, int method, long compressedSize, long size, int crc32, long localOffset, int dosTime,
+                  int position) {
         /**
          * The DOS time as epoch milliseconds, reading its fields as UTC, which is how the packer writes
          * them; 0 when the fields are not a valid date.
@@ -53,10 +55,20 @@ final class CentralDirectory {
     }
 
     static List<Record> read(FileBlock file, EndRecord end) throws IOException {
+        return parse(file, end, bytes(file, end));
+    }
+
+    /** @return the central directory's bytes */
+    static byte[] bytes(FileBlock file, EndRecord end) throws IOException {
         if (end.centralSize() > Integer.MAX_VALUE) {
             throw new ArchiveFormatException(file.path(), "central directory of " + end.centralSize() + " bytes is too large");
         }
-        ByteBuffer cd = ByteBuffer.wrap(file.read(end.centralOffset(), (int) end.centralSize())).order(ByteOrder.LITTLE_ENDIAN);
+        return file.read(end.centralOffset(), (int) end.centralSize());
+    }
+
+    /** Parses central directory bytes read with {@link #bytes}. */
+    static List<Record> parse(FileBlock file, EndRecord end, byte[] bytes) throws IOException {
+        ByteBuffer cd = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         List<Record> records = new ArrayList<>();
         int at = 0;
         while (at < cd.limit()) {
@@ -100,7 +112,7 @@ final class CentralDirectory {
                 }
             }
             records.add(new Record(name, Short.toUnsignedInt(cd.getShort(at + 10)), compressed, size,
-                    cd.getInt(at + 16), local, cd.getInt(at + 12)));
+                    cd.getInt(at + 16), local, cd.getInt(at + 12), at));
             at = next;
         }
         if (records.size() != end.entries()) {
@@ -109,6 +121,10 @@ final class CentralDirectory {
         }
         return records;
     }
+
+    /** Offset of the DOS time in a central directory record and in a local header. */
+    static final int CENTRAL_TIME = 12;
+    static final int LOCAL_TIME = 10;
 
     private static ByteBuffer zip64Extra(ByteBuffer cd, int at, int length) {
         int end = at + length;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -193,18 +194,23 @@ public final class IndexWriter {
     }
 
     /**
-     * Binds the index's trust flags to the archive as written: overwrites the archive comment (which
-     * must be {@link #SEAL_PLACEHOLDER}) with the index's location and the central directory's
-     * location, size and CRC-32C. Any later edit of the archive by a zip tool changes the central
-     * directory, and the loader then no longer honours the trust flags.
+     * Finishes a written archive: sets every entry's date and time fields to {@code entryTime}'s UTC
+     * date and time (so they are the same whatever the time zone), then binds the index's trust flags
+     * to the archive by overwriting the archive comment (which must be {@link #SEAL_PLACEHOLDER}) with
+     * the index's location and the central directory's location, size and CRC-32C. Any later edit of
+     * the archive by a zip tool changes the central directory, and the loader then no longer honours
+     * the trust flags. Costs one read and one write of the central directory, and one small write per
+     * entry.
      *
      * @param archive     a complete archive whose comment is the placeholder
      * @param indexOffset where the index entry's bytes start
      * @param indexLength the index entry's size
-     * @throws ArchiveFormatException when the archive does not end with the placeholder comment
+     * @param entryTime   the time of every entry, between 1980 and 2107
+     * @throws ArchiveFormatException when the archive does not end with the placeholder comment, or the
+     *                                time is outside the zip format's range
      */
-    public static void seal(Path archive, long indexOffset, int indexLength) throws IOException {
-        Seal.write(archive, indexOffset, indexLength);
+    public static void seal(Path archive, long indexOffset, int indexLength, Instant entryTime) throws IOException {
+        Seal.write(archive, indexOffset, indexLength, entryTime);
     }
 
     /** The string section: UTF-8 bytes appended in order of use, referenced by offset and length. */

@@ -2,7 +2,12 @@ package dev.hermetic.loader.archive;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
@@ -89,21 +94,44 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
                 && centralCrc == centralCrc(file, end);
     }
 
-    static void write(Path archive, long indexOffset, int indexLength) throws IOException {
-        EndRecord end;
-        int crc;
-        try (FileBlock file = FileBlock.open(archive)) {
-            end = EndRecord.read(file);
+    /**
+     * Writes every entry's DOS time fields, then the seal. The times go straight into the headers
+     * because zip writers convert through the default time zone, in which some wall-clock times (those
+     * in a daylight-saving gap) do not exist.
+     */
+    static void write(Path archive, long indexOffset, int indexLength, Instant entryTime) throws IOException {
+        int dosTime = dosTime(archive, entryTime);
+        try (FileBlock file = FileBlock.open(archive); RandomAccessFile out = new RandomAccessFile(archive.toFile(), "rw")) {
+            EndRecord end = EndRecord.read(file);
             if (!placeholder().equals(new String(end.comment(), StandardCharsets.ISO_8859_1))) {
                 throw new ArchiveFormatException(archive, "archive comment is not the seal placeholder");
             }
-            crc = centralCrc(file, end);
-        }
-        byte[] seal = new Seal(indexOffset, indexLength, end.centralOffset(), end.centralSize(), crc)
-                .toComment().getBytes(StandardCharsets.ISO_8859_1);
-        try (RandomAccessFile out = new RandomAccessFile(archive.toFile(), "rw")) {
+            byte[] central = CentralDirectory.bytes(file, end);
+            ByteBuffer cd = ByteBuffer.wrap(central).order(ByteOrder.LITTLE_ENDIAN);
+            byte[] local = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(dosTime).array();
+            for (CentralDirectory.Record r : CentralDirectory.parse(file, end, central)) {
+                cd.putInt(r.position() + CentralDirectory.CENTRAL_TIME, dosTime);
+                out.seek(r.localOffset() + CentralDirectory.LOCAL_TIME);
+                out.write(local);
+            }
+            out.seek(end.centralOffset());
+            out.write(central);
+            CRC32C crc = new CRC32C();
+            crc.update(central);
+            byte[] seal = new Seal(indexOffset, indexLength, end.centralOffset(), end.centralSize(),
+                    (int) crc.getValue()).toComment().getBytes(StandardCharsets.ISO_8859_1);
             out.seek(out.length() - seal.length);
             out.write(seal);
         }
+    }
+
+    /** The DOS date and time fields of an instant's UTC date and time, to the even second below. */
+    private static int dosTime(Path archive, Instant time) throws ArchiveFormatException {
+        LocalDateTime t = LocalDateTime.ofInstant(time, ZoneOffset.UTC);
+        if (t.getYear() < 1980 || t.getYear() > 2107) {
+            throw new ArchiveFormatException(archive, "entry time " + time + " is outside the zip format's range (1980 to 2107)");
+        }
+        return (t.getYear() - 1980) << 25 | t.getMonthValue() << 21 | t.getDayOfMonth() << 16
+                | t.getHour() << 11 | t.getMinute() << 5 | t.getSecond() >> 1;
     }
 }

@@ -10,6 +10,7 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -523,7 +524,7 @@ class ArchiveTests {
             file.seek(file.length() - placeholder.length - 6);
             central = Integer.toUnsignedLong(Integer.reverseBytes(file.readInt()));
         }
-        IndexWriter.seal(packed.path(), central, packed.indexLength());
+        IndexWriter.seal(packed.path(), central, packed.indexLength(), Instant.ofEpochMilli(TestArchives.TIME));
 
         assertThatThrownBy(() -> Archive.open(packed.path()))
                 .isInstanceOf(ArchiveFormatException.class)
@@ -536,7 +537,7 @@ class ArchiveTests {
         Path path = pack().path();
         byte[] before = Files.readAllBytes(path);
 
-        assertThatThrownBy(() -> IndexWriter.seal(path, 0, 10))
+        assertThatThrownBy(() -> IndexWriter.seal(path, 0, 10, Instant.ofEpochMilli(TestArchives.TIME)))
                 .isInstanceOf(ArchiveFormatException.class)
                 .hasMessage(path + ": archive comment is not the seal placeholder");
         assertThat(Files.readAllBytes(path)).isEqualTo(before);

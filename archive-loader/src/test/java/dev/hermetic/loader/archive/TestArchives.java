@@ -372,7 +372,7 @@ public final class TestArchives {
                 indexOffset = put(zip, counter, ArchiveLayout.INDEX, index, true);
                 zip.setComment(IndexWriter.SEAL_PLACEHOLDER);
             }
-            IndexWriter.seal(file, indexOffset, index.length);
+            IndexWriter.seal(file, indexOffset, index.length, Instant.ofEpochMilli(TIME));
             return new Packed(file, List.copyOf(containers), List.copyOf(modules), List.copyOf(entries),
                     indexOffset, index.length);
         }

@@ -311,7 +311,7 @@ class PackerCliTests {
 
     @Test
     void packWhenTimestampIsBeforeTheZipEraThenExitsOneWithOneLine() {
-        assertBadInput("--timestamp 1970-01-01T00:00:00Z is outside the zip format's range (1980 to 2107)",
+        assertBadInput("entry time 1970-01-01T00:00:00Z (from --timestamp or SOURCE_DATE_EPOCH) is outside the zip format's range (1980 to 2107)",
                 "pack", "--out", work.resolve("app.jar").toString(), "--app", appJar.toString(), "--timestamp", "0");
     }
 
