@@ -96,8 +96,10 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         try {
             ArchiveClassLoader loader = new ArchiveClassLoader(opened, parent, settings);
             if (!opened.trustBound()) {
+                // check=never trusts every module, edited archive or not: say so rather than "checking"
                 ModuleValidator.warn(archive + " was modified after packing (its central directory no longer"
-                        + " matches the seal): trust flags are not honoured, checking instead");
+                        + " matches the seal): " + (settings.check() == LoaderSettings.Check.NEVER
+                        ? "check=never serves its caches unchecked" : "trust flags are not honoured, checking instead"));
             }
             OpenArchives.register(opened);
             return loader;

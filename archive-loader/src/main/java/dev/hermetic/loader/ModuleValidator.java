@@ -85,7 +85,7 @@ final class ModuleValidator {
             return CACHES;
         }
         log(module, "stale: " + stale);
-        return recompile(module, file, stale);
+        return recompile(module, file, cache, stale);
     }
 
     /** No switch statements here: an enum switch costs a synthetic class on the trusted path. */
@@ -182,7 +182,8 @@ final class ModuleValidator {
     }
 
     /** The stale path, serialised: one compile at a time, and each module compiled once. */
-    private synchronized Map<String, byte[]> recompile(Module module, String file, String reason) throws IOException {
+    private synchronized Map<String, byte[]> recompile(Module module, String file, IndexedEntry cache, String reason)
+            throws IOException {
         Map<String, byte[]> decided = outcomes.get(module.id());
         if (decided != null) {
             return decided;
@@ -190,10 +191,12 @@ final class ModuleValidator {
         String className = file.substring(0, file.length() - ".class".length()).replace('/', '.');
         byte[] source = source(module);
         if (source == null) {
-            String message = className + " in " + archive.path() + " is stale (" + reason
-                    + ") and the archive has no source " + module.source() + " to recompile it from";
-            throw module.classVersion() > MAX_CLASS_VERSION ? new UnsupportedClassVersionError(message)
-                    : new NoClassDefFoundError(message);
+            boolean tooNew = cache != null && module.classVersion() > MAX_CLASS_VERSION;
+            // a cache too new for this JVM: name the archive entry, as the issue asks of this error
+            String message = className + (tooNew ? " (" + archive.describe(cache) + ")" : "") + " in " + archive.path()
+                    + " is stale (" + reason + ") and the archive has no source " + module.source()
+                    + " to recompile it from";
+            throw tooNew ? new UnsupportedClassVersionError(message) : new NoClassDefFoundError(message);
         }
         if (recompiler == null) {
             // loaded only now, so serving fresh modules never loads the compiler's classes

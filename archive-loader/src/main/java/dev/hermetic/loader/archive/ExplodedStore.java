@@ -3,6 +3,7 @@ package dev.hermetic.loader.archive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,15 +149,32 @@ final class ExplodedStore implements Store {
 
     @Override
     public byte[] readSource(Module module) throws IOException {
-        Path file = root.resolve(ArchiveLayout.SOURCES + module.source());
-        return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+        Path file = sourceFile(module);
+        return file == null ? null : Files.readAllBytes(file);
     }
 
     @Override
     public Archive.Stamp sourceStamp(Module module) throws IOException {
+        Path file = sourceFile(module);
+        return file == null ? null : new Archive.Stamp(Files.size(file), Files.getLastModifiedTime(file).toMillis());
+    }
+
+    /**
+     * A module's source file, or null when the directory has none. Something else in its place (a
+     * directory, a dangling symbolic link) is an error, not an absent source: a module to be checked
+     * against its source must not be served unchecked because its source cannot be read.
+     */
+    private Path sourceFile(Module module) throws ArchiveFormatException {
         Path file = root.resolve(ArchiveLayout.SOURCES + module.source());
-        return Files.isRegularFile(file)
-                ? new Archive.Stamp(Files.size(file), Files.getLastModifiedTime(file).toMillis()) : null;
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        throw new ArchiveFormatException(root, ArchiveLayout.SOURCES + module.source() + " is not a readable source file ("
+                + (Files.isDirectory(file) ? "a directory" : Files.isSymbolicLink(file) ? "a dangling symbolic link"
+                : "not a regular file") + ")");
     }
 
     @Override
