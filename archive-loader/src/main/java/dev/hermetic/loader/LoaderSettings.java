@@ -1,5 +1,6 @@
 package dev.hermetic.loader;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -38,7 +39,8 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
      * Reads {@code hermetic.check} (else {@code HERMETIC_CHECK}), {@code hermetic.verbose},
      * {@code hermetic.cache.dir} ({@code none} to keep no cache) and {@code hermetic.source.path}.
      *
-     * @throws IllegalArgumentException when a value is not one of those allowed
+     * @throws IllegalArgumentException when a value is not one of those allowed, or the source path is
+     *                                  not a directory
      */
     public static LoaderSettings fromSystem() {
         String check = System.getProperty("hermetic.check");
@@ -63,6 +65,9 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
         }
         String sources = System.getProperty("hermetic.source.path");
         if (sources != null && !sources.isEmpty()) {
+            if (!Files.isDirectory(Path.of(sources))) {
+                throw new IllegalArgumentException("-Dhermetic.source.path=" + sources + ": not a directory");
+            }
             builder.sourcePath(Path.of(sources));
         }
         return builder.build();

@@ -88,14 +88,20 @@ final class ModuleValidator {
         return recompile(module, file, cache, stale);
     }
 
-    /** No switch statements here: an enum switch costs a synthetic class on the trusted path. */
+    /**
+     * {@code never} trusts every module; {@code always} checks every module by content hash, the audit;
+     * an archive whose trust is not bound checks its trusted modules. No switch statement here: an enum
+     * switch costs a synthetic class on the trusted path.
+     */
     private ValidationMode effectiveMode(ValidationMode recorded) {
         LoaderSettings.Check check = settings.check();
         if (check == LoaderSettings.Check.NEVER) {
             return ValidationMode.TRUSTED;
         }
-        boolean audit = check == LoaderSettings.Check.ALWAYS || !archive.trustBound();
-        return recorded == ValidationMode.TRUSTED && audit ? ValidationMode.CHECKED : recorded;
+        if (check == LoaderSettings.Check.ALWAYS || recorded == ValidationMode.TRUSTED && !archive.trustBound()) {
+            return ValidationMode.CHECKED;
+        }
+        return recorded;
     }
 
     /** @return why the module's caches may not be served, or null when they may (logged) */

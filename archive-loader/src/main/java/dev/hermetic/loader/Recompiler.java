@@ -24,6 +24,7 @@ final class Recompiler {
     private final LoaderSettings settings;
     private final CompileCache cache;
     private ModuleCompiler compiler;
+    private String identity;
 
     Recompiler(Archive archive, LoaderSettings settings) {
         this.archive = archive;
@@ -44,7 +45,10 @@ final class Recompiler {
                     + ") and cannot be recompiled: " + unavailable);
         }
         List<String> options = ModuleCompiler.options(recordedOptions(module), RUNNING_RELEASE);
-        String key = CompileCache.key(sourceSha256, module.source(), options, archive.identity());
+        if (identity == null) {
+            identity = archive.identity();
+        }
+        String key = CompileCache.key(sourceSha256, module.source(), options, identity);
         if (cache != null) {
             Map<String, byte[]> hit = cache.get(key);
             if (hit != null) {

@@ -101,8 +101,11 @@ public final class Archive implements Closeable {
         return store.trustBound();
     }
 
-    /** @return a string that differs whenever the classes this archive serves may differ */
-    public String identity() {
+    /**
+     * @return a string that differs whenever the classes this archive serves may differ; for an
+     *         exploded directory this walks its files
+     */
+    public String identity() throws IOException {
         return store.identity();
     }
 

@@ -6,8 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /**
  * An exploded archive: a directory with the archive's layout, as {@code packer explode} writes it.
@@ -53,9 +57,29 @@ final class ExplodedStore implements Store {
         return true;
     }
 
+    /**
+     * The directory, its index, and the size and time of every class-path file in it: a directory can
+     * change under a running archive, and a module compiled against other classes must not be reused.
+     * Walks the directory, so it is computed on the stale path only (for the compile cache's key).
+     */
     @Override
-    public String identity() {
-        return "exploded " + root.toAbsolutePath() + " index crc32c=" + Integer.toHexString(index.checksum());
+    public String identity() throws IOException {
+        CRC32C files = new CRC32C();
+        for (Path tree : List.of(root.resolve(ArchiveLayout.CLASSES), root.resolve(ArchiveLayout.LIB))) {
+            if (!Files.isDirectory(tree)) {
+                continue;
+            }
+            List<Path> paths;
+            try (Stream<Path> walk = Files.walk(tree)) {
+                paths = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+            }
+            for (Path file : paths) {
+                files.update((root.relativize(file) + " " + Files.size(file) + " "
+                        + Files.getLastModifiedTime(file).toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return "exploded " + root.toAbsolutePath() + " index crc32c=" + Integer.toHexString(index.checksum())
+                + " files crc32c=" + Integer.toHexString((int) files.getValue());
     }
 
     @Override

@@ -19,7 +19,7 @@ interface Store extends Closeable {
     boolean trustBound();
 
     /** @return a string that changes whenever the class path the archive serves may have changed */
-    String identity();
+    String identity() throws IOException;
 
     Container container(int id);
 

@@ -174,6 +174,21 @@ class EditedAndExplodedArchiveTests {
     }
 
     @Test
+    void identityWhenAnExplodedClassFileChangesThenDiffers() throws Exception {
+        Path root = explode();
+        String before;
+        try (Archive exploded = Archive.open(root)) {
+            before = exploded.identity();
+            assertThat(exploded.identity()).isEqualTo(before);
+        }
+        Files.write(root.resolve("HERMETIC-INF/classes/shared.txt"), "changed, longer than before".getBytes(UTF_8));
+
+        try (Archive exploded = Archive.open(root)) {
+            assertThat(exploded.identity()).isNotEqualTo(before);
+        }
+    }
+
+    @Test
     void openWhenDirectoryHasNoIndexThenArchiveFormatException() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
 
