@@ -12,9 +12,9 @@ import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.security.CodeSigner;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -30,8 +30,15 @@ import java.util.jar.Manifest;
  * <p>Costs: {@link #open} is {@link Archive#open}'s (a few reads, nothing per entry). A class costs one
  * hash probe in the index and one positional read (plus inflating, for compressed entries of nested
  * jars); a miss costs the probe alone. Resource URLs of application entries use the JDK's
- * {@code jar:file:} scheme; those of nested jars use {@code hermetic:}, whose handler is registered
- * with the JDK as a {@link java.net.spi.URLStreamHandlerProvider} service.
+ * {@code jar:file:} scheme; those of nested jars use {@code hermetic:} ({@link HermeticUrls}), whose
+ * handler is registered with the JDK as a {@link java.net.spi.URLStreamHandlerProvider} service.
+ *
+ * <p>What a class path of jars gives, nested jars included: multi-release jars serve their versioned
+ * entries ({@link ClassPathLookup}); packages carry the attributes of their jar's manifest and sealed
+ * packages are enforced as the JDK's class path loader enforces them; each nested jar is a
+ * {@link CodeSource} of its own whose location ({@code hermetic:/ARCHIVE!/HERMETIC-INF/lib/x.jar})
+ * opens as the jar's bytes; signed jars are verified and their signers exposed ({@link JarSignatures});
+ * native libraries in the archive are found by {@code System.loadLibrary} ({@link NativeLibraries}).
  *
  * <p>Plugin hosts may open several archives side by side, each loader isolated from the others.
  */
@@ -40,24 +47,30 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         registerAsParallelCapable();
     }
 
-    private static final String MANIFEST = "META-INF/MANIFEST.MF";
-    /** Marks a container known to have no (readable) manifest. */
-    private static final Manifest NO_MANIFEST = new Manifest();
-
     private final Archive archive;
     private final ModuleValidator modules;
+    private final ClassPathLookup lookup;
     private final String archiveUrl;
+    /** The archive's path in {@code hermetic:} URLs: absolute, percent-encoded, {@code !} escaped. */
+    private final String hermeticPath;
+    /** Per container: the domain of its classes; of a signed jar, the domain of its signed classes. */
     private final ProtectionDomain[] domains;
-    private final Manifest[] manifests;
+    /** Per container: the domain of a signed jar's unsigned classes. */
+    private final ProtectionDomain[] unsignedDomains;
+    private final JarSignatures[] signatures;
     private volatile boolean closed;
 
     private ArchiveClassLoader(Archive archive, ClassLoader parent, LoaderSettings settings) throws IOException {
         super(parent);
         this.archive = archive;
         this.modules = new ModuleValidator(archive, settings);
+        this.lookup = new ClassPathLookup(archive);
         this.archiveUrl = archive.path().toUri().toURL().toExternalForm();
-        this.domains = new ProtectionDomain[archive.containers().size()];
-        this.manifests = new Manifest[archive.containers().size()];
+        this.hermeticPath = HermeticUrls.encodeArchivePath(archive.path());
+        int containers = archive.containers().size();
+        this.domains = new ProtectionDomain[containers];
+        this.unsignedDomains = new ProtectionDomain[containers];
+        this.signatures = new JarSignatures[containers];
     }
 
     /**
@@ -92,7 +105,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
      * @throws IOException when the archive cannot be read or is not a valid Hermetic archive
      */
     public static ArchiveClassLoader open(Path archive, ClassLoader parent, LoaderSettings settings) throws IOException {
-        Archive opened = Archive.open(archive);
+        Archive opened = Archive.open(archive, settings.verify());
         try {
             ArchiveClassLoader loader = new ArchiveClassLoader(opened, parent, settings);
             if (!opened.trustBound()) {
@@ -131,10 +144,10 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     protected Class<?> findClass(String name) throws ClassNotFoundException {
         String file = name.replace('.', '/').concat(".class");
         byte[] bytes;
-        int container = 0;
+        IndexedEntry served = null;
         try {
             checkOpen();
-            IndexedEntry entry = archive.find(file);
+            IndexedEntry entry = lookup.find(file);
             IndexedEntry cache = entry != null && entry.container() == 0 ? entry : null;
             int module = cache != null ? cache.module() : archive.moduleOf(file);
             if (module < 0 && entry == null) {
@@ -144,7 +157,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
             if (bytes == null && entry != null && (module < 0 || cache == null)) {
                 // not the application's: the first library jar that has it, as on a class path
                 bytes = archive.read(entry);
-                container = entry.container();
+                served = entry;
             }
         } catch (IOException e) {
             throw new ClassNotFoundException(name + ": " + e.getMessage(), e);
@@ -152,8 +165,36 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         if (bytes == null) {
             throw new ClassNotFoundException(name);
         }
+        int container = served == null ? 0 : served.container();
+        ProtectionDomain domain = container == 0 ? domain(0, null) : domain(container, signers(served, bytes));
         definePackageOf(name, container);
-        return defineClass(name, bytes, 0, bytes.length, domain(container));
+        return defineClass(name, bytes, 0, bytes.length, domain);
+    }
+
+    /**
+     * The signers of a nested jar's entry, verifying the jar's signature at its first class.
+     *
+     * @throws SecurityException when the jar's signature or the entry's digest does not verify, naming
+     *                           the nested jar and the archive
+     */
+    private CodeSigner[] signers(IndexedEntry entry, byte[] bytes) {
+        int container = entry.container();
+        try {
+            JarSignatures jar = signatures[container];
+            if (jar == null) {
+                // A benign race: two threads may verify the same jar.
+                jar = JarSignatures.of(archive, archive.container(container), lookup.manifest(container),
+                        lookup.manifestBytes(container));
+                signatures[container] = jar;
+            }
+            return jar.signersOf(entry.name(), bytes);
+        } catch (SecurityException e) {
+            throw new SecurityException(archive.container(container).entry() + " in " + archive.path()
+                    + " fails signature verification: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SecurityException(archive.container(container).entry() + " in " + archive.path()
+                    + " cannot be verified: " + e.getMessage(), e);
+        }
     }
 
     /** {@code a/b/C$D.class} to {@code a/b/C.java}: the source javac would look for. */
@@ -167,6 +208,10 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
      * Defines the class's package as the JDK's class path loader would: with the specification,
      * implementation and sealing attributes of the manifest of the jar the class comes from (the
      * package's own section first, then the main attributes), or none when that jar has no manifest.
+     * A package already defined is checked for sealing as the JDK checks it: a sealed package takes
+     * classes from its own jar only, and a package defined unsealed cannot become sealed.
+     *
+     * @throws SecurityException on a sealing violation, with the JDK's message
      */
     private void definePackageOf(String className, int container) {
         int dot = className.lastIndexOf('.');
@@ -174,15 +219,16 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
             return;
         }
         String pkg = className.substring(0, dot);
-        if (getDefinedPackage(pkg) == null) {
-            Manifest manifest = manifest(container);
+        Manifest manifest = lookup.manifest(container);
+        Attributes own = manifest == null ? null : manifest.getAttributes(pkg.replace('.', '/').concat("/"));
+        Attributes main = manifest == null ? null : manifest.getMainAttributes();
+        boolean sealed = manifest != null && "true".equalsIgnoreCase(attribute(Attributes.Name.SEALED, own, main));
+        Package defined = getDefinedPackage(pkg);
+        if (defined == null) {
             try {
                 if (manifest == null) {
                     definePackage(pkg, null, null, null, null, null, null, null);
                 } else {
-                    Attributes own = manifest.getAttributes(pkg.replace('.', '/').concat("/"));
-                    Attributes main = manifest.getMainAttributes();
-                    String sealed = attribute(Attributes.Name.SEALED, own, main);
                     definePackage(pkg,
                             attribute(Attributes.Name.SPECIFICATION_TITLE, own, main),
                             attribute(Attributes.Name.SPECIFICATION_VERSION, own, main),
@@ -190,49 +236,39 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
                             attribute(Attributes.Name.IMPLEMENTATION_TITLE, own, main),
                             attribute(Attributes.Name.IMPLEMENTATION_VERSION, own, main),
                             attribute(Attributes.Name.IMPLEMENTATION_VENDOR, own, main),
-                            "true".equalsIgnoreCase(sealed) ? url(container, "") : null);
+                            sealed ? url(container, "") : null);
                 }
+                return;
             } catch (IllegalArgumentException definedConcurrently) {
-                // another thread defined it first: the one package is what we wanted
+                // another thread defined it first: check it as any package defined before
+                defined = getDefinedPackage(pkg);
             }
+        }
+        if (defined.isSealed()) {
+            if (!defined.isSealed(url(container, ""))) {
+                throw new SecurityException("sealing violation: package " + pkg + " is sealed");
+            }
+        } else if (sealed) {
+            throw new SecurityException("sealing violation: can't seal package " + pkg + ": already loaded");
         }
     }
 
     private static String attribute(Attributes.Name name, Attributes own, Attributes main) {
         String value = own == null ? null : own.getValue(name);
-        return value != null ? value : main.getValue(name);
+        return value != null || main == null ? value : main.getValue(name);
     }
 
-    /** The manifest of a container, read once; null when it has none or it cannot be read. */
-    private Manifest manifest(int container) {
-        Manifest manifest = manifests[container];
-        if (manifest == null) {
-            // A benign race, as for the domains: two threads may read equal manifests.
-            manifest = NO_MANIFEST;
-            try {
-                for (IndexedEntry entry : archive.findAll(MANIFEST)) {
-                    if (entry.container() == container) {
-                        try (InputStream in = archive.open(entry)) {
-                            manifest = new Manifest(in);
-                        }
-                        break;
-                    }
-                }
-            } catch (IOException unreadable) {
-                // an unreadable manifest costs the package its attributes, not the class its loading
-            }
-            manifests[container] = manifest;
-        }
-        return manifest == NO_MANIFEST ? null : manifest;
-    }
-
-    private ProtectionDomain domain(int container) {
-        ProtectionDomain domain = domains[container];
+    /**
+     * The domain of a container's classes: its code source is the container's location with the
+     * classes' signers. Each jar's signed and unsigned classes have a domain each.
+     */
+    private ProtectionDomain domain(int container, CodeSigner[] signers) {
+        ProtectionDomain[] cache = signers == null ? unsignedDomains : domains;
+        ProtectionDomain domain = cache[container];
         if (domain == null) {
             // A benign race: two threads may build equal domains; either one serves.
-            URL location = url(container, "");
-            domain = new ProtectionDomain(new CodeSource(location, (Certificate[]) null), null, this, null);
-            domains[container] = domain;
+            domain = new ProtectionDomain(new CodeSource(url(container, ""), signers), null, this, null);
+            cache[container] = domain;
         }
         return domain;
     }
@@ -241,8 +277,8 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     protected URL findResource(String name) {
         try {
             checkOpen();
-            IndexedEntry entry = archive.find(name);
-            return entry == null ? null : url(entry.container(), name);
+            IndexedEntry entry = lookup.find(name);
+            return entry == null ? null : url(entry.container(), entry.name());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -252,8 +288,8 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     protected Enumeration<URL> findResources(String name) throws IOException {
         checkOpen();
         List<URL> urls = new ArrayList<>();
-        for (IndexedEntry entry : archive.findAll(name)) {
-            urls.add(url(entry.container(), name));
+        for (IndexedEntry entry : lookup.findAll(name)) {
+            urls.add(url(entry.container(), entry.name()));
         }
         return Collections.enumeration(urls);
     }
@@ -267,7 +303,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
                 return fromParent.openStream();
             }
             checkOpen();
-            IndexedEntry entry = archive.find(name);
+            IndexedEntry entry = lookup.find(name);
             return entry == null ? null : archive.open(entry);
         } catch (IOException e) {
             return null;
@@ -275,15 +311,43 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     }
 
     /**
+     * Finds a native library packed in the archive, {@link System#mapLibraryName} of the name (such as
+     * {@code libNAME.so}) at the root of the application or of a nested jar, the first in class-path
+     * order, and extracts it once ({@link NativeLibraries}).
+     *
+     * @return its absolute file name, or null when the archive has none
+     * @throws UnsatisfiedLinkError when it cannot be extracted
+     */
+    @Override
+    protected String findLibrary(String libname) {
+        String fileName = System.mapLibraryName(libname);
+        try {
+            checkOpen();
+            IndexedEntry entry = lookup.find(fileName);
+            if (entry == null || entry.directory()) {
+                return null;
+            }
+            return NativeLibraries.extract(NativeLibraries.directory(), fileName, archive.read(entry)).toString();
+        } catch (IOException e) {
+            UnsatisfiedLinkError error = new UnsatisfiedLinkError("cannot extract native library " + fileName
+                    + " from " + archive.path() + " to " + NativeLibraries.directory() + ": " + e);
+            error.initCause(e);
+            throw error;
+        }
+    }
+
+    /**
      * The URL of a name in a container; the empty name gives the container itself, the location of its
-     * code source: the archive file for application classes, a {@code hermetic:} URL for a nested jar.
+     * code source: the archive file for application classes, a {@code hermetic:} URL naming the nested
+     * jar (without {@code !/}, so that its path ends in the jar's file name, as a {@code file:} URL's).
      */
     private URL url(int containerId, String name) {
         Container container = archive.container(containerId);
         String encoded = UrlPaths.encode(name);
         try {
             if (container.nested()) {
-                return HermeticUrls.create(archiveUrl + "!/" + UrlPaths.encode(container.entry()) + "!/" + encoded);
+                String jar = hermeticPath + "!/" + UrlPaths.encode(container.entry());
+                return HermeticUrls.create(name.isEmpty() ? jar : jar + "!/" + encoded);
             }
             if (archive.exploded()) {
                 return new URL(archiveUrl + ArchiveLayout.CLASSES + encoded);

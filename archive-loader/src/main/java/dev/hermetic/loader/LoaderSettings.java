@@ -1,5 +1,7 @@
 package dev.hermetic.loader;
 
+import dev.hermetic.loader.archive.Integrity;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -16,9 +18,11 @@ import java.util.Optional;
  * @param cacheDirectory that directory; empty for the default under the user's cache directory
  * @param sourcePath     a directory of sources that overlay the archive's in validation and
  *                       recompiling; empty for none
+ * @param verify         how much the archive checks the bytes of each entry read
+ *                       ({@code -Dhermetic.verify=none|crc}, default {@link Integrity#DEFAULT})
  */
 public record LoaderSettings(Check check, boolean verbose, boolean cache, Optional<Path> cacheDirectory,
-                             Optional<Path> sourcePath) {
+                             Optional<Path> sourcePath, Integrity verify) {
     /** {@code -Dhermetic.check}, or the environment variable {@code HERMETIC_CHECK}. */
     public enum Check {
         /** Apply each module's recorded mode. */
@@ -33,11 +37,19 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(cacheDirectory, "cacheDirectory");
         Objects.requireNonNull(sourcePath, "sourcePath");
+        Objects.requireNonNull(verify, "verify");
+    }
+
+    /** The settings with the default {@link Integrity} level. */
+    public LoaderSettings(Check check, boolean verbose, boolean cache, Optional<Path> cacheDirectory,
+                          Optional<Path> sourcePath) {
+        this(check, verbose, cache, cacheDirectory, sourcePath, Integrity.DEFAULT);
     }
 
     /**
      * Reads {@code hermetic.check} (else {@code HERMETIC_CHECK}), {@code hermetic.verbose},
-     * {@code hermetic.cache.dir} ({@code none} to keep no cache) and {@code hermetic.source.path}.
+     * {@code hermetic.cache.dir} ({@code none} to keep no cache), {@code hermetic.verify} and
+     * {@code hermetic.source.path}.
      *
      * @throws IllegalArgumentException when a value is not one of those allowed, or the source path is
      *                                  not a directory
@@ -63,6 +75,10 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
         } else if (cache != null && !cache.isEmpty()) {
             builder.cacheDirectory(Path.of(cache));
         }
+        String verify = System.getProperty("hermetic.verify");
+        if (verify != null && !verify.isEmpty()) {
+            builder.verify(Integrity.parse(verify));
+        }
         String sources = System.getProperty("hermetic.source.path");
         if (sources != null && !sources.isEmpty()) {
             if (!Files.isDirectory(Path.of(sources))) {
@@ -85,6 +101,7 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
         private boolean cache = true;
         private Path cacheDirectory;
         private Path sourcePath;
+        private Integrity verify = Integrity.DEFAULT;
 
         private Builder() {
         }
@@ -115,9 +132,14 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
             return this;
         }
 
+        public Builder verify(Integrity verify) {
+            this.verify = verify;
+            return this;
+        }
+
         public LoaderSettings build() {
             return new LoaderSettings(check, verbose, cache, Optional.ofNullable(cacheDirectory),
-                    Optional.ofNullable(sourcePath));
+                    Optional.ofNullable(sourcePath), verify);
         }
     }
 }

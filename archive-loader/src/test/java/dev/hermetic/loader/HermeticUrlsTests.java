@@ -45,7 +45,7 @@ class HermeticUrlsTests {
     }
 
     private static String jarUrl(Path archive) throws IOException {
-        return "hermetic:" + archive.toUri().toURL().toExternalForm() + "!/HERMETIC-INF/lib/dep.jar!/";
+        return "hermetic:" + archive.toUri().getRawPath() + "!/HERMETIC-INF/lib/dep.jar!/";
     }
 
     private static String text(URL url) throws IOException {
@@ -84,7 +84,7 @@ class HermeticUrlsTests {
     @Test
     void openStreamWhenNestedJarIsUnknownThenFileNotFoundException() throws IOException {
         Path path = pack();
-        URL url = new URL("hermetic:" + path.toUri().toURL() + "!/HERMETIC-INF/lib/nope.jar!/dep/res.txt");
+        URL url = new URL("hermetic:" + path.toUri().getRawPath() + "!/HERMETIC-INF/lib/nope.jar!/dep/res.txt");
 
         assertThatThrownBy(url::openStream)
                 .isInstanceOf(FileNotFoundException.class)
@@ -94,17 +94,17 @@ class HermeticUrlsTests {
     @Test
     void openStreamWhenUrlNamesNoNestedJarThenMalformedUrlException() throws IOException {
         Path path = pack();
-        URL url = new URL("hermetic:" + path.toUri().toURL() + "!/shared.txt");
+        URL url = new URL("hermetic:" + path.toUri().getRawPath() + "/shared.txt");
 
         assertThatThrownBy(url::openStream)
                 .isInstanceOf(MalformedURLException.class)
-                .hasMessage("not a hermetic URL (needs file:ARCHIVE!/JAR!/NAME): " + url);
+                .hasMessage("not a hermetic URL (needs hermetic:/ARCHIVE!/JAR[!/NAME]): " + url);
     }
 
     @Test
     void openStreamWhenArchiveIsNotSealedThenArchiveFormatException() throws IOException {
         Path plain = Files.write(dir.resolve("plain.jar"), TestArchives.jar(Map.of("a.txt", new byte[] {1})));
-        URL url = new URL("hermetic:" + plain.toUri().toURL() + "!/HERMETIC-INF/lib/dep.jar!/a.txt");
+        URL url = new URL("hermetic:" + plain.toUri().getRawPath() + "!/HERMETIC-INF/lib/dep.jar!/a.txt");
 
         assertThatThrownBy(url::openStream)
                 .isInstanceOf(ArchiveFormatException.class)
@@ -140,5 +140,74 @@ class HermeticUrlsTests {
         assertThatThrownBy(url::openStream)
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(path.toString());
+    }
+
+    @Test
+    void uriResolveWhenReferenceIsRelativeThenTheSiblingEntryThatOpens() throws Exception {
+        Path path = pack();
+        URL base = new URL(jarUrl(path) + "dep/res.txt");
+
+        java.net.URI sibling = base.toURI().resolve("other.txt");
+        java.net.URI up = base.toURI().resolve("../shared.txt");
+
+        assertThat(base.toURI().isOpaque()).isFalse();
+        assertThat(sibling.toString()).isEqualTo(jarUrl(path) + "dep/other.txt");
+        assertThat(text(sibling.toURL())).isEqualTo("dep other");
+        assertThat(up.toString()).isEqualTo(jarUrl(path) + "shared.txt");
+        assertThat(text(up.toURL())).isEqualTo("shared from dep");
+    }
+
+    @Test
+    void newUrlWhenRelativeSpecHasDotSegmentsThenTheyStopAtTheNestedJarsRoot() throws IOException {
+        Path path = pack();
+        URL base = new URL(jarUrl(path) + "dep/res.txt");
+
+        assertThat(new URL(base, "./other.txt").toExternalForm()).isEqualTo(jarUrl(path) + "dep/other.txt");
+        assertThat(new URL(base, "../shared.txt").toExternalForm()).isEqualTo(jarUrl(path) + "shared.txt");
+        assertThat(new URL(base, "../../../shared.txt").toExternalForm()).isEqualTo(jarUrl(path) + "shared.txt");
+        assertThat(text(new URL(base, "../../../shared.txt"))).isEqualTo("shared from dep");
+    }
+
+    @Test
+    void newUrlWhenReparsedInAnotherThreadThenItOpens() throws Exception {
+        Path path = pack();
+        String external = new URL(jarUrl(path) + "dep/res.txt").toExternalForm();
+        java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.set(text(new URL(external)));
+            } catch (IOException | RuntimeException e) {
+                result.set(e);
+            }
+        });
+        thread.setContextClassLoader(null);
+        thread.start();
+        thread.join();
+
+        assertThat(result.get()).isEqualTo("dep resource");
+    }
+
+    @Test
+    void openStreamWhenUrlIsTheCodeSourceOfANestedJarThenAJarInputStreamReadsItsManifest() throws Exception {
+        Map<String, byte[]> dep = new LinkedHashMap<>();
+        dep.put("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nImplementation-Version: 4.2\r\n\r\n".getBytes(UTF_8));
+        dep.put("dep/res.txt", "dep resource".getBytes(UTF_8));
+        Path path = TestArchives.archive("app.Main").lib("dep.jar", TestArchives.jar(dep))
+                .write(dir.resolve("app.jar")).path();
+        URL jar = new URL("hermetic:" + path.toUri().getRawPath() + "!/HERMETIC-INF/lib/dep.jar");
+
+        try (java.util.jar.JarInputStream in = new java.util.jar.JarInputStream(jar.openStream())) {
+            assertThat(in.getManifest().getMainAttributes().getValue("Implementation-Version")).isEqualTo("4.2");
+            assertThat(in.getNextJarEntry().getName()).isEqualTo("dep/res.txt");
+        }
+        assertThat(jar.openConnection().getContentType()).isEqualTo("application/java-archive");
+        assertThat(new URL(jar.toExternalForm()).getPath()).endsWith("/HERMETIC-INF/lib/dep.jar");
+    }
+
+    @Test
+    void getContentTypeWhenEntryIsTextThenGuessedFromTheNameAsJarUrlsDo() throws IOException {
+        Path path = pack();
+
+        assertThat(new URL(jarUrl(path) + "dep/res.txt").openConnection().getContentType()).isEqualTo("text/plain");
     }
 }

@@ -48,6 +48,9 @@ public record Inspection(Path archive, long size, int indexVersion, int indexSiz
      * @throws IOException when the archive cannot be read or is not a valid Hermetic archive
      */
     public static Inspection of(Path file) throws IOException {
+        if (!Files.isDirectory(file)) {
+            Archive.checkStrictly(file);
+        }
         try (Archive archive = Archive.open(file)) {
             List<List<IndexedEntry>> byContainer = new ArrayList<>();
             List<List<String>> caches = new ArrayList<>();

@@ -5,6 +5,7 @@ import dev.hermetic.loader.Launcher;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +14,12 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 
 /**
  * The archive-loader classes that go to every archive's root, read from wherever this packer loaded
- * them: the archive-loader jar, the packer's own executable jar, or a classes directory in a build.
+ * them: the archive-loader jar, the packer's own executable jar (shaded, or a Hermetic archive that
+ * nests the archive-loader jar: read through its URL), or a classes directory in a build.
  */
 final class LoaderRuntime {
     private static final String PACKAGE = Launcher.class.getPackageName().replace('.', '/') + "/";
@@ -27,14 +30,26 @@ final class LoaderRuntime {
 
     /** @return the launcher's class files and its service registration, in name order */
     static List<InputFile> files() throws IOException {
+        URL url;
         Path location;
         try {
-            location = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            url = Launcher.class.getProtectionDomain().getCodeSource().getLocation();
+            location = "file".equals(url.getProtocol()) ? Path.of(url.toURI()) : null;
         } catch (URISyntaxException | NullPointerException e) {
             throw new IllegalStateException("cannot locate the archive-loader classes", e);
         }
         List<InputFile> files = new ArrayList<>();
-        if (Files.isDirectory(location)) {
+        if (location == null) {
+            // A jar nested in an archive (this packer packed by itself): read it as the stream its URL opens.
+            location = Path.of(url.getPath().isEmpty() ? "archive-loader" : url.getPath().replaceAll(".*/", ""));
+            try (ZipInputStream jar = new ZipInputStream(url.openStream())) {
+                for (ZipEntry entry; (entry = jar.getNextEntry()) != null; ) {
+                    if (entry.getName().startsWith(PACKAGE) && entry.getName().endsWith(".class")) {
+                        files.add(new InputFile(entry.getName(), jar.readAllBytes(), location));
+                    }
+                }
+            }
+        } else if (Files.isDirectory(location)) {
             for (InputTrees.Node node : InputTrees.walk(location)) {
                 if (node.name().startsWith(PACKAGE) && node.name().endsWith(".class")) {
                     files.add(new InputFile(node.name(), Files.readAllBytes(node.path()), location));

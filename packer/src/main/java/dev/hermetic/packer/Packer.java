@@ -63,6 +63,16 @@ public final class Packer {
      * @throws IOException   when reading the input or writing the archive fails
      */
     public static PackResult pack(PackOptions options) throws IOException {
+        return pack(options, PackProgress.NONE);
+    }
+
+    /**
+     * As {@link #pack(PackOptions)}, telling {@code progress} how many input bytes were written as it goes.
+     *
+     * @throws PackException when the input is wrong (the message names the file and the problem)
+     * @throws IOException   when reading the input or writing the archive fails
+     */
+    public static PackResult pack(PackOptions options, PackProgress progress) throws IOException {
         Path out = options.out().toAbsolutePath();
         Path directory = out.getParent();
         if (directory == null || !Files.isDirectory(directory)) {
@@ -78,9 +88,11 @@ public final class Packer {
                 : Application.read(AppInputs.read(options.apps()), roots);
         String mainClass = mainClass(options, app, libs);
 
-        Path temporary = Files.createTempFile(directory, "." + out.getFileName() + ".", ".hermetic-tmp");
+        removeStaleTemporaries(directory, out);
+        Path temporary = Files.createTempFile(directory, temporaryPrefix(out) + ProcessHandle.current().pid() + ".",
+                TEMPORARY_SUFFIX);
         try {
-            PackResult result = write(temporary, out, options, app, libs, mainClass);
+            PackResult result = write(temporary, out, options, app, libs, mainClass, progress);
             if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
             }
@@ -88,6 +100,41 @@ public final class Packer {
             return result;
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static final String TEMPORARY_SUFFIX = ".hermetic-tmp";
+
+    /** Temporary files of {@code out} are {@code .NAME.PID.RANDOM.hermetic-tmp}, PID the packing process's. */
+    private static String temporaryPrefix(Path out) {
+        return "." + out.getFileName() + ".";
+    }
+
+    /**
+     * Deletes the temporary files of {@code out} left by packs that died (killed, power loss): those
+     * named {@code .NAME.PID.RANDOM.hermetic-tmp} whose PID is no live process of this machine. A
+     * temporary of a live process (another pack running now) is left alone, and so is any name of
+     * another shape, such as the temporaries of packers before PIDs were in the name. A PID reused by
+     * another process only keeps debris longer, never deletes a live pack's file.
+     */
+    static void removeStaleTemporaries(Path directory, Path out) throws IOException {
+        String prefix = temporaryPrefix(out);
+        try (java.nio.file.DirectoryStream<Path> siblings = Files.newDirectoryStream(directory, prefix + "*" + TEMPORARY_SUFFIX)) {
+            for (Path sibling : siblings) {
+                String middle = sibling.getFileName().toString();
+                middle = middle.substring(prefix.length(), middle.length() - TEMPORARY_SUFFIX.length());
+                int dot = middle.indexOf('.');
+                long pid;
+                try {
+                    pid = dot > 0 ? Long.parseLong(middle.substring(0, dot)) : -1;
+                } catch (NumberFormatException e) {
+                    pid = -1;
+                }
+                if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE
+                        && Files.isRegularFile(sibling, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(sibling);
+                }
+            }
         }
     }
 
@@ -125,12 +172,13 @@ public final class Packer {
     }
 
     private static PackResult write(Path file, Path out, PackOptions options, Application app, List<NestedJar> libs,
-                                    String mainClass) throws IOException {
+                                    String mainClass, PackProgress progress) throws IOException {
         IndexWriter index = new IndexWriter(mainClass);
         int entries = 0;
         long indexOffset;
         byte[] indexBytes;
         try (ArchiveWriter zip = new ArchiveWriter(file, options.timestamp())) {
+            progress.start(InputBytes.of(app, libs));
             zip.write("META-INF/", new byte[0]);
             zip.write("META-INF/MANIFEST.MF", manifest(mainClass, app));
             for (InputFile launcher : LoaderRuntime.files()) {
@@ -141,6 +189,7 @@ public final class Packer {
             Map<String, Long> sourceOffsets = new TreeMap<>();
             for (SourceFile source : app.shippedSources()) {
                 sourceOffsets.put(source.name(), zip.write(ArchiveLayout.SOURCES + source.name(), source.bytes()).offset());
+                progress.advance(source.bytes().length);
             }
             Map<String, Integer> moduleIds = addModules(index, app, sourceOffsets, options);
             for (String source : sourceOffsets.keySet()) {
@@ -151,6 +200,7 @@ public final class Packer {
             }
             for (InputFile f : app.files().values()) {
                 ArchiveWriter.Written w = zip.write(ArchiveLayout.CLASSES + f.name(), f.bytes());
+                progress.advance(f.bytes().length);
                 String source = app.sourceOf().get(f.name());
                 index.add(new IndexedEntry(f.name(), 0, w.offset(), ZipEntry.STORED, w.size(), w.size(), w.crc32(),
                         source == null ? -1 : moduleIds.get(source)));
@@ -160,6 +210,7 @@ public final class Packer {
                 NestedJar lib = libs.get(i);
                 String name = ArchiveLayout.LIB + lib.path().getFileName();
                 ArchiveWriter.Written w = zip.write(name, lib.path());
+                progress.advance(w.size());
                 index.add(new Container(i + 1, name, w.offset(), w.size()));
                 for (NestedJar.Entry e : lib.entries()) {
                     try {
@@ -174,6 +225,7 @@ public final class Packer {
             indexBytes = index.toBytes();
             indexOffset = zip.write(ArchiveLayout.INDEX, indexBytes).offset();
             zip.finish(indexOffset, indexBytes.length);
+            progress.finish();
         }
         return new PackResult(out, Files.size(file), entries, app.moduleCount(), libs.size(), mainClass);
     }

@@ -85,6 +85,9 @@ public final class Verifier {
      * @throws IOException when the archive cannot be read or is not a valid Hermetic archive
      */
     public static Verification verify(Path file) throws IOException {
+        if (!Files.isDirectory(file)) {
+            Archive.checkStrictly(file);
+        }
         try (Archive archive = Archive.open(file); ArchiveFiles files = ArchiveFiles.open(file)) {
             return new Run(file, archive, files).verify();
         }

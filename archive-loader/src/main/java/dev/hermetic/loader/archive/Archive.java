@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import java.util.zip.ZipEntry;
@@ -38,6 +39,7 @@ public final class Archive implements Closeable {
     private final Store store;
     private final IndexReader index;
     private final String mainClass;
+    private volatile Integrity integrity = Integrity.DEFAULT;
 
     /**
      * The size and modification time of a source file.
@@ -55,12 +57,40 @@ public final class Archive implements Closeable {
     }
 
     /**
-     * Opens a packed archive, or an exploded one when {@code path} is a directory.
+     * Opens a packed archive, or an exploded one when {@code path} is a directory, checking the bytes it
+     * reads at the {@link Integrity#DEFAULT} level.
      *
      * @throws ArchiveFormatException when it is not a Hermetic archive or its index is corrupt
      * @throws IOException            when it cannot be read
      */
     public static Archive open(Path path) throws IOException {
+        return open(path, Integrity.DEFAULT);
+    }
+
+    /**
+     * Opens a packed archive, or an exploded one when {@code path} is a directory.
+     *
+     * <p>Malformed input of any kind ends in an {@link ArchiveFormatException}, here and in every later
+     * {@link #find} and {@link #read}: a parser error that would surface as an unchecked exception is
+     * wrapped into one naming the archive (never an {@code Error}: sizes are checked before memory is
+     * allocated for them).
+     *
+     * @param integrity how much to check the bytes of each entry read
+     * @throws ArchiveFormatException when it is not a Hermetic archive or its index is corrupt
+     * @throws IOException            when it cannot be read
+     */
+    public static Archive open(Path path, Integrity integrity) throws IOException {
+        Archive archive;
+        try {
+            archive = openUnguarded(path);
+        } catch (RuntimeException e) {
+            throw malformed(path, e);
+        }
+        archive.integrity = integrity;
+        return archive;
+    }
+
+    private static Archive openUnguarded(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             return ExplodedStore.open(path);
         }
@@ -68,7 +98,7 @@ public final class Archive implements Closeable {
         try {
             EndRecord end = EndRecord.read(file);
             Seal seal = Seal.parse(end.comment());
-            if (seal == null || !seal.matches(file, end)) {
+            if (seal == null || end.base() != 0 || !seal.matches(file, end)) {
                 return EditedStore.open(file, end);
             }
             if (seal.indexOffset() < 0 || seal.indexOffset() > end.centralOffset() - seal.indexLength()) {
@@ -81,6 +111,53 @@ public final class Archive implements Closeable {
             file.close();
             throw e;
         }
+    }
+
+    /**
+     * Checks a whole Hermetic archive strictly, as {@code inspect} and {@code verify} do before reading
+     * it: its zip and every nested jar's (see the package's {@code ZipChecks}: headers, names, duplicates,
+     * overlaps, methods, encryption, ZIP64, ratios), and that nested jars are STORED and lie directly in
+     * {@link ArchiveLayout#LIB}. Time proportional to the entries; the loader does not do this on its fast
+     * path, where the index, bound to the archive by the seal, already records what was checked when packing.
+     *
+     * @throws ArchiveFormatException naming the archive, the entry and the field or offset
+     */
+    public static void checkStrictly(Path path) throws IOException {
+        try (FileBlock file = FileBlock.open(path)) {
+            EndRecord end = EndRecord.read(file);
+            EditedStore.checkNested(file, EditedStore.checkOuter(file, end));
+        } catch (RuntimeException e) {
+            throw malformed(path, e);
+        }
+    }
+
+    /**
+     * Checks a plain zip or jar strictly (a {@code --lib} jar before it is nested): see
+     * {@link #checkStrictly}. A jar inside it is only a resource: the class path has one level of nesting.
+     *
+     * @throws ArchiveFormatException naming the jar, the entry and the field or offset
+     */
+    public static void checkZip(Path path) throws IOException {
+        try (FileBlock file = FileBlock.open(path)) {
+            ZipChecks.check(file);
+        } catch (RuntimeException e) {
+            throw malformed(path, e);
+        }
+    }
+
+    /** A parser error on malformed input, as the checked exception malformed input always ends in. */
+    private static ArchiveFormatException malformed(Path path, RuntimeException e) {
+        if (e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().endsWith(" is closed")) {
+            throw e; // a caller error: the archive was closed
+        }
+        ArchiveFormatException wrapped = new ArchiveFormatException(path, "malformed archive (" + e + ")");
+        wrapped.initCause(e);
+        return wrapped;
+    }
+
+    /** @return how much this archive checks the bytes it reads */
+    public Integrity integrity() {
+        return integrity;
     }
 
     /** @return the archive file, or the directory of an exploded archive */
@@ -134,12 +211,20 @@ public final class Archive implements Closeable {
      * @return the entry, or null when the archive has none of that name
      */
     public IndexedEntry find(String name) throws IOException {
-        return store.find(name);
+        try {
+            return store.find(name);
+        } catch (RuntimeException e) {
+            throw malformed(path(), e);
+        }
     }
 
     /** @return all entries of a name in class-path order: what {@code getResources} serves */
     public List<IndexedEntry> findAll(String name) throws IOException {
-        return store.findAll(name);
+        try {
+            return store.findAll(name);
+        } catch (RuntimeException e) {
+            throw malformed(path(), e);
+        }
     }
 
     /**
@@ -155,7 +240,11 @@ public final class Archive implements Closeable {
 
     /** @return every entry of every container, by name, each name's entries in class-path order */
     public List<IndexedEntry> entries() throws IOException {
-        return store.entries();
+        try {
+            return store.entries();
+        } catch (RuntimeException e) {
+            throw malformed(path(), e);
+        }
     }
 
     /** @return the modules, in id order */
@@ -193,14 +282,37 @@ public final class Archive implements Closeable {
      * @throws ArchiveFormatException when the bytes are not what the index says
      */
     public byte[] read(IndexedEntry entry) throws IOException {
+        try {
+            return readUnguarded(entry);
+        } catch (RuntimeException e) {
+            throw malformed(path(), e);
+        }
+    }
+
+    private byte[] readUnguarded(IndexedEntry entry) throws IOException {
         String name = describe(entry);
         int size = intSize(path(), name, entry.size());
         if (entry.method() == ZipEntry.STORED && entry.compressedSize() != entry.size()) {
             throw new ArchiveFormatException(path(), name + " is stored but its sizes differ: "
                     + entry.compressedSize() + " and " + entry.size());
         }
+        if (entry.method() != ZipEntry.STORED && entry.method() != ZipEntry.DEFLATED) {
+            throw new ArchiveFormatException(path(), name + " uses unsupported compression method " + entry.method());
+        }
+        ZipChecks.checkRatio(path(), name, entry.method(), entry.compressedSize(), entry.size());
         byte[] stored = store.readStored(entry, intSize(path(), name, entry.compressedSize()));
-        return inflate(path(), name, stored, entry.method(), size);
+        byte[] bytes = inflate(path(), name, stored, entry.method(), size);
+        Integer expected;
+        if (integrity == Integrity.CRC && (expected = store.zipCrc(entry)) != null) {
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            if ((int) crc.getValue() != expected) {
+                throw new ArchiveFormatException(path(), name + ": CRC-32 of the " + bytes.length + " bytes read at offset "
+                        + entry.dataOffset() + " is " + Long.toHexString(crc.getValue()) + ", the archive records "
+                        + Integer.toHexString(expected) + " (corrupt, or changed in place)");
+            }
+        }
+        return bytes;
     }
 
     /** Opens an entry's bytes as a stream (read whole: entries served by a class loader are small). */
@@ -222,7 +334,11 @@ public final class Archive implements Closeable {
      * @return the source, or null when the archive holds none
      */
     public byte[] readSource(Module module) throws IOException {
-        return store.readSource(module);
+        try {
+            return store.readSource(module);
+        } catch (RuntimeException e) {
+            throw malformed(path(), e);
+        }
     }
 
     /** @return the size and time of the module's source as the archive holds it now, or null */
@@ -267,6 +383,7 @@ public final class Archive implements Closeable {
         if (method != ZipEntry.DEFLATED) {
             throw new ArchiveFormatException(file, name + " uses unsupported compression method " + method);
         }
+        ZipChecks.checkRatio(file, name, method, stored.length, size);
         byte[] inflated = new byte[intSize(file, name, size)];
         Inflater inflater = new Inflater(true);
         try {

@@ -22,7 +22,9 @@ final class EditedStore implements Store {
     private final String identity;
     private final Container[] containers;
     private final Map<String, List<IndexedEntry>> names = new HashMap<>();
-    private final Map<String, CentralDirectory.Record> sources = new HashMap<>();
+    private final Map<String, ZipChecks.Entry> sources = new HashMap<>();
+    /** The CRC-32 the central directory gives each application entry, by data offset. */
+    private final Map<Long, Integer> zipCrcs = new HashMap<>();
 
     private EditedStore(FileBlock file, String identity, Container[] containers) {
         this.file = file;
@@ -37,41 +39,37 @@ final class EditedStore implements Store {
      *                                read in place any more
      */
     static Archive open(FileBlock file, EndRecord end) throws IOException {
-        Map<String, CentralDirectory.Record> outer = new HashMap<>();
-        List<CentralDirectory.Record> records = CentralDirectory.read(file, end);
-        for (CentralDirectory.Record r : records) {
-            if (outer.putIfAbsent(r.name(), r) != null) {
-                throw new ArchiveFormatException(file.path(), "entry " + r.name() + " is in the central directory twice");
-            }
+        Map<String, ZipChecks.Entry> outer = new HashMap<>();
+        List<ZipChecks.Entry> records = checkOuter(file, end);
+        for (ZipChecks.Entry r : records) {
+            outer.put(r.record().name(), r);
         }
-        CentralDirectory.Record indexRecord = outer.get(ArchiveLayout.INDEX);
+        ZipChecks.Entry indexRecord = outer.get(ArchiveLayout.INDEX);
         if (indexRecord == null) {
             throw new ArchiveFormatException(file.path(), "not a Hermetic archive: no seal in its comment and no "
                     + ArchiveLayout.INDEX + " entry");
         }
+        CentralDirectory.Record ir = indexRecord.record();
         IndexReader index = new IndexReader(file.path(), Archive.inflate(file.path(), ArchiveLayout.INDEX,
-                file.read(CentralDirectory.dataOffset(file, indexRecord), Archive.intSize(file.path(), ArchiveLayout.INDEX,
-                        indexRecord.compressedSize())), indexRecord.method(), indexRecord.size()));
+                file.read(indexRecord.dataOffset(), Archive.intSize(file.path(), ArchiveLayout.INDEX, ir.compressedSize())),
+                ir.method(), ir.size()));
         Container[] packed = index.containers();
         Container[] now = new Container[packed.length];
         now[0] = packed[0];
         for (int id = 1; id < packed.length; id++) {
-            CentralDirectory.Record r = outer.get(packed[id].entry());
+            ZipChecks.Entry r = outer.get(packed[id].entry());
             if (r == null) {
                 now[id] = new Container(id, packed[id].entry(), 0, 0); // removed by the edit: serves nothing
-            } else if (r.method() != ZipEntry.STORED) {
-                throw new ArchiveFormatException(file.path(), packed[id].entry()
-                        + " is compressed now; a nested jar must be stored to be read in place");
             } else {
-                now[id] = new Container(id, packed[id].entry(), CentralDirectory.dataOffset(file, r), r.size());
+                now[id] = new Container(id, packed[id].entry(), r.dataOffset(), r.record().size());
             }
         }
         EditedStore store = new EditedStore(file, "edited crc32c=" + Integer.toHexString(Seal.centralCrc(file, end)), now);
-        for (CentralDirectory.Record r : records) {
-            if (r.name().startsWith(ArchiveLayout.CLASSES)) {
+        for (ZipChecks.Entry r : records) {
+            if (r.record().name().startsWith(ArchiveLayout.CLASSES)) {
                 store.addApplicationEntry(index, r);
-            } else if (r.name().startsWith(ArchiveLayout.SOURCES)) {
-                store.sources.put(r.name().substring(ArchiveLayout.SOURCES.length()), r);
+            } else if (r.record().name().startsWith(ArchiveLayout.SOURCES)) {
+                store.sources.put(r.record().name().substring(ArchiveLayout.SOURCES.length()), r);
             }
         }
         for (int id = 1; id < now.length; id++) {
@@ -82,7 +80,47 @@ final class EditedStore implements Store {
         return new Archive(store, index);
     }
 
-    private void addApplicationEntry(IndexReader index, CentralDirectory.Record r) throws IOException {
+    /**
+     * The strict check of an archive's own zip ({@link ZipChecks}) and of its layout: entries under
+     * {@link ArchiveLayout#LIB} are nested jars directly in that directory ({@code HERMETIC-INF/lib/x.jar},
+     * not {@code HERMETIC-INF/lib/a/x.jar}: one level of nesting), STORED so that they are read in place.
+     */
+    static List<ZipChecks.Entry> checkOuter(FileBlock file, EndRecord end) throws IOException {
+        List<ZipChecks.Entry> records = ZipChecks.check(file, end);
+        for (ZipChecks.Entry e : records) {
+            String name = e.record().name();
+            if (name.startsWith(ArchiveLayout.LIB) && !name.equals(ArchiveLayout.LIB)) {
+                String jar = name.substring(ArchiveLayout.LIB.length());
+                if (jar.indexOf('/') >= 0) {
+                    throw new ArchiveFormatException(file.path(), name + ": nested deeper than one level; nested jars lie"
+                            + " directly in " + ArchiveLayout.LIB);
+                }
+                if (e.record().method() != ZipEntry.STORED) {
+                    throw new ArchiveFormatException(file.path(), name
+                            + " is compressed; a nested jar must be stored to be read in place");
+                }
+            }
+        }
+        return records;
+    }
+
+    /** Checks every nested jar of a checked outer archive strictly. */
+    static void checkNested(FileBlock file, List<ZipChecks.Entry> records) throws IOException {
+        for (ZipChecks.Entry e : records) {
+            String name = e.record().name();
+            if (name.startsWith(ArchiveLayout.LIB) && !name.equals(ArchiveLayout.LIB)) {
+                try {
+                    ZipChecks.check(file.slice(e.dataOffset(), e.record().size()));
+                } catch (ArchiveFormatException bad) {
+                    throw new ArchiveFormatException(file.path(), "nested jar " + name + ": "
+                            + bad.getMessage().substring(file.path().toString().length() + 2));
+                }
+            }
+        }
+    }
+
+    private void addApplicationEntry(IndexReader index, ZipChecks.Entry e) throws IOException {
+        CentralDirectory.Record r = e.record();
         String name = r.name().substring(ArchiveLayout.CLASSES.length());
         if (name.isEmpty()) {
             return;
@@ -98,14 +136,23 @@ final class EditedStore implements Store {
                 }
             }
         }
-        add(new IndexedEntry(name, 0, CentralDirectory.dataOffset(file, r), r.method(), r.compressedSize(), r.size(),
-                crc, module));
+        IndexedEntry entry = new IndexedEntry(name, 0, e.dataOffset(), r.method(), r.compressedSize(), r.size(), crc, module);
+        zipCrcs.put(entry.dataOffset(), r.crc32());
+        add(entry);
     }
 
     private void addNestedEntries(Container container) throws IOException {
         FileBlock jar = file.slice(container.offset(), container.size());
-        for (CentralDirectory.Record r : CentralDirectory.read(jar, EndRecord.read(jar))) {
-            add(new IndexedEntry(r.name(), container.id(), container.offset() + CentralDirectory.dataOffset(jar, r),
+        List<ZipChecks.Entry> entries;
+        try {
+            entries = ZipChecks.check(jar);
+        } catch (ArchiveFormatException bad) {
+            throw new ArchiveFormatException(file.path(), "nested jar " + container.entry() + ": "
+                    + bad.getMessage().substring(file.path().toString().length() + 2));
+        }
+        for (ZipChecks.Entry e : entries) {
+            CentralDirectory.Record r = e.record();
+            add(new IndexedEntry(r.name(), container.id(), container.offset() + e.dataOffset(),
                     r.method(), r.compressedSize(), r.size(), r.crc32(), -1));
         }
     }
@@ -114,7 +161,7 @@ final class EditedStore implements Store {
     private void add(IndexedEntry entry) {
         List<IndexedEntry> all = names.computeIfAbsent(entry.name(), n -> new ArrayList<>(1));
         if (all.isEmpty() || all.get(all.size() - 1).container() != entry.container()) {
-            all.add(entry); // a name twice in one jar: the first wins, as in the JDK's ZipFile
+            all.add(entry); // a name is once in each zip: the strict check refuses duplicates
         }
     }
 
@@ -172,20 +219,27 @@ final class EditedStore implements Store {
     }
 
     @Override
+    public Integer zipCrc(IndexedEntry entry) {
+        Integer crc = entry.container() == 0 ? zipCrcs.get(entry.dataOffset()) : null;
+        return crc != null ? crc : entry.crc32();
+    }
+
+    @Override
     public byte[] readSource(Module module) throws IOException {
-        CentralDirectory.Record r = sources.get(module.source());
-        if (r == null) {
+        ZipChecks.Entry e = sources.get(module.source());
+        if (e == null) {
             return null;
         }
+        CentralDirectory.Record r = e.record();
         String name = ArchiveLayout.SOURCES + module.source();
-        byte[] stored = file.read(CentralDirectory.dataOffset(file, r), Archive.intSize(file.path(), name, r.compressedSize()));
+        byte[] stored = file.read(e.dataOffset(), Archive.intSize(file.path(), name, r.compressedSize()));
         return Archive.inflate(file.path(), name, stored, r.method(), r.size());
     }
 
     @Override
     public Archive.Stamp sourceStamp(Module module) {
-        CentralDirectory.Record r = sources.get(module.source());
-        return r == null ? null : new Archive.Stamp(r.size(), r.timeMillis());
+        ZipChecks.Entry e = sources.get(module.source());
+        return e == null ? null : new Archive.Stamp(e.record().size(), e.record().timeMillis());
     }
 
     @Override

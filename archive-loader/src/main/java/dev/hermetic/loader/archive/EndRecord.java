@@ -8,14 +8,24 @@ import java.nio.ByteOrder;
  * The zip end-of-central-directory record, with its ZIP64 counterpart resolved: where the central
  * directory is, how many entries it has, and the archive comment.
  *
+ * <p>Strict, in one reading only: the end record is the one whose comment reaches exactly to the end of
+ * the file (bytes after it are <em>trailing junk</em>, refused); the central directory ends exactly where
+ * the end record (or the ZIP64 end record) starts. Bytes before the central directory's recorded
+ * offset that shift it are a <em>prefix</em> (a launch script prepended to the zip without adjusting its
+ * offsets, as {@code cat script.sh app.jar} makes): {@link #base} says how long it is, and every offset
+ * the zip records is read as {@code base + offset}, as the JDK's {@code ZipFile} and Info-ZIP do. There
+ * is no other reading: no search for a central directory elsewhere, no second end record (an end
+ * record signature inside the comment or the prefix is refused), no multi-disk archives.
+ *
  * @param offset        where the (classic) end record starts in the file
- * @param centralOffset where the central directory starts
+ * @param centralOffset where the central directory starts in the file (its recorded offset + base)
  * @param centralSize   the central directory's size in bytes
  * @param entries       how many entries it lists
  * @param comment       the archive comment, raw
+ * @param base          how many prefix bytes shift every recorded offset (0 for an archive as packed)
  */
-record EndRecord(long offset, long centralOffset, long centralSize, long entries, byte[] comment) {
-    private static final int SIGNATURE = 0x06054b50;
+record EndRecord(long offset, long centralOffset, long centralSize, long entries, byte[] comment, long base) {
+    static final int SIGNATURE = 0x06054b50;
     private static final int ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
     private static final int ZIP64_END_SIGNATURE = 0x06064b50;
     private static final int MIN_SIZE = 22;
@@ -36,40 +46,92 @@ record EndRecord(long offset, long centralOffset, long centralSize, long entries
         }
         long tailStart = length - tailLength;
         ByteBuffer tail = ByteBuffer.wrap(file.read(tailStart, tailLength)).order(ByteOrder.LITTLE_ENDIAN);
+        long junk = -1;
         for (int at = tailLength - MIN_SIZE; at >= 0; at--) {
-            if (tail.getInt(at) == SIGNATURE && at + MIN_SIZE + Short.toUnsignedInt(tail.getShort(at + 20)) == tailLength) {
-                return parse(file, tail, at, tailStart + at);
+            if (tail.getInt(at) == SIGNATURE) {
+                int end = at + MIN_SIZE + Short.toUnsignedInt(tail.getShort(at + 20));
+                if (end == tailLength) {
+                    for (int other = at - 1; other >= 0; other--) {
+                        if (tail.getInt(other) == SIGNATURE
+                                && other + MIN_SIZE + Short.toUnsignedInt(tail.getShort(other + 20)) == tailLength) {
+                            throw new ArchiveFormatException(file.path(), "several end records: at offsets "
+                                    + (tailStart + other) + " and " + (tailStart + at) + ", each reaching to the end of the file");
+                        }
+                    }
+                    return parse(file, tail, at, tailStart + at);
+                }
+                if (end < tailLength && junk < 0) {
+                    junk = tailStart + at;
+                }
             }
+        }
+        if (junk >= 0) {
+            long endsAt = junk + MIN_SIZE + Short.toUnsignedInt(tail.getShort((int) (junk - tailStart) + 20));
+            throw new ArchiveFormatException(file.path(), "trailing junk: " + (length - endsAt)
+                    + " bytes after the end-of-central-directory record at offset " + junk);
         }
         throw new ArchiveFormatException(file.path(), "not a zip archive: no end-of-central-directory record");
     }
 
     private static EndRecord parse(FileBlock file, ByteBuffer tail, int at, long offset) throws IOException {
+        int disk = Short.toUnsignedInt(tail.getShort(at + 4));
+        int centralDisk = Short.toUnsignedInt(tail.getShort(at + 6));
+        long entriesHere = Short.toUnsignedInt(tail.getShort(at + 8));
         long entries = Short.toUnsignedInt(tail.getShort(at + 10));
         long size = Integer.toUnsignedLong(tail.getInt(at + 12));
         long start = Integer.toUnsignedLong(tail.getInt(at + 16));
         byte[] comment = new byte[Short.toUnsignedInt(tail.getShort(at + 20))];
         tail.get(at + MIN_SIZE, comment);
+        if (disk != 0 && disk != 0xFFFF || centralDisk != 0 && centralDisk != 0xFFFF || entriesHere != entries) {
+            throw new ArchiveFormatException(file.path(), "end record at offset " + offset + " describes a multi-disk"
+                    + " archive (disk " + disk + ", central directory disk " + centralDisk + ", " + entriesHere
+                    + " of " + entries + " entries on this disk)");
+        }
+        for (int i = 0; i + 4 <= comment.length; i++) {
+            if (tail.getInt(at + MIN_SIZE + i) == SIGNATURE) {
+                throw new ArchiveFormatException(file.path(), "several end records: the comment of the end record at offset "
+                        + offset + " holds another at offset " + (offset + MIN_SIZE + i));
+            }
+        }
+        long centralEnd = offset;
         if (entries == 0xFFFF || size == 0xFFFF_FFFFL || start == 0xFFFF_FFFFL) {
             long locatorAt = offset - ZIP64_LOCATOR_SIZE;
+            if (locatorAt < 0) {
+                throw new ArchiveFormatException(file.path(), "end record at offset " + offset
+                        + " has ZIP64 sentinels but no ZIP64 locator before it");
+            }
             ByteBuffer locator = ByteBuffer.wrap(file.read(locatorAt, ZIP64_LOCATOR_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
             if (locator.getInt(0) != ZIP64_LOCATOR_SIGNATURE) {
                 throw new ArchiveFormatException(file.path(), "end record at offset " + offset
                         + " has ZIP64 sentinels but no ZIP64 locator before it");
             }
             long zip64At = locator.getLong(8);
+            if (zip64At < 0 || zip64At > locatorAt - ZIP64_END_SIZE) {
+                throw new ArchiveFormatException(file.path(), "ZIP64 locator at offset " + locatorAt
+                        + " points at offset " + zip64At + ", not before it");
+            }
             ByteBuffer zip64 = ByteBuffer.wrap(file.read(zip64At, ZIP64_END_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
             if (zip64.getInt(0) != ZIP64_END_SIGNATURE) {
                 throw new ArchiveFormatException(file.path(), "no ZIP64 end record at offset " + zip64At);
             }
+            if (zip64.getLong(24) != zip64.getLong(32)) {
+                throw new ArchiveFormatException(file.path(), "ZIP64 end record at offset " + zip64At
+                        + " describes a multi-disk archive");
+            }
             entries = zip64.getLong(32);
             size = zip64.getLong(40);
             start = zip64.getLong(48);
+            centralEnd = zip64At;
         }
-        if (start < 0 || size < 0 || start > offset - size) {
+        if (start < 0 || size < 0 || entries < 0 || start > centralEnd - size) {
             throw new ArchiveFormatException(file.path(), "central directory of " + size + " bytes at offset "
-                    + start + " does not end before the end record at offset " + offset);
+                    + start + " does not end before the end record at offset " + centralEnd);
         }
-        return new EndRecord(offset, start, size, entries, comment);
+        long base = centralEnd - size - start;
+        if (base > 0 && centralEnd != offset) {
+            throw new ArchiveFormatException(file.path(), "central directory of " + size + " bytes at offset "
+                    + start + " does not end at the ZIP64 end record at offset " + centralEnd);
+        }
+        return new EndRecord(offset, start + base, size, entries, comment, base);
     }
 }

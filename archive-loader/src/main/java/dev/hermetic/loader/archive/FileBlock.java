@@ -65,6 +65,7 @@ final class FileBlock implements Closeable {
     }
 
     byte[] read(long position, int count) throws IOException {
+        check(position, count); // before allocating: a corrupt size must not cost memory
         byte[] bytes = new byte[count];
         read(position, bytes, 0, count);
         return bytes;

@@ -129,6 +129,9 @@ final class IndexReader {
             if (id < 0) {
                 return -1;
             }
+            if (id >= names) {
+                throw error("hash slot " + slot + " names name " + id + " of " + names);
+            }
             if (bytes.getInt(at) == hash && nameEquals(id, name)) {
                 return id;
             }

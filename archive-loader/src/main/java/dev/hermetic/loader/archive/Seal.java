@@ -109,7 +109,7 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
             byte[] central = CentralDirectory.bytes(file, end);
             ByteBuffer cd = ByteBuffer.wrap(central).order(ByteOrder.LITTLE_ENDIAN);
             byte[] local = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(dosTime).array();
-            for (CentralDirectory.Record r : CentralDirectory.parse(file, end, central)) {
+            for (CentralDirectory.Record r : CentralDirectory.parse(file, end, central, false)) {
                 cd.putInt(r.position() + CentralDirectory.CENTRAL_TIME, dosTime);
                 out.seek(r.localOffset() + CentralDirectory.LOCAL_TIME);
                 out.write(local);

@@ -17,6 +17,45 @@ final class SealedStore implements Store {
         this.index = index;
         this.seal = seal;
         this.containers = index.containers();
+        checkContainers();
+    }
+
+    /**
+     * Nested jars must lie before the central directory and apart from each other: one level of nesting
+     * only, a jar's bytes never inside another's. O(c log c) for c containers, at open.
+     */
+    private void checkContainers() throws ArchiveFormatException {
+        Container[] sorted = containers.clone();
+        java.util.Arrays.sort(sorted, 1, sorted.length, (a, b) -> Long.compare(a.offset(), b.offset()));
+        long end = 0;
+        for (int i = 1; i < sorted.length; i++) {
+            Container c = sorted[i];
+            if (c.offset() < 0 || c.size() < 0 || c.offset() > seal.indexOffset() - c.size()) {
+                throw new ArchiveFormatException(file.path(), ArchiveLayout.INDEX + ": nested jar " + c.entry() + " of "
+                        + c.size() + " bytes at offset " + c.offset() + " does not lie before the index");
+            }
+            if (c.offset() < end) {
+                throw new ArchiveFormatException(file.path(), ArchiveLayout.INDEX + ": nested jar " + c.entry()
+                        + " at offset " + c.offset() + " overlaps another nested jar, which ends at offset " + end);
+            }
+            end = c.offset() + c.size();
+        }
+    }
+
+    /**
+     * The cheap check of the fast path, O(1) per read: an entry's bytes lie inside its container (the
+     * application's: before the central directory).
+     */
+    private void checkBounds(IndexedEntry entry, long count) throws ArchiveFormatException {
+        Container c = containers[entry.container()];
+        long start = c.nested() ? c.offset() : 0;
+        long end = c.nested() ? c.offset() + c.size() : seal.indexOffset();
+        if (entry.dataOffset() < start || count < 0 || entry.dataOffset() > end - count) {
+            throw new ArchiveFormatException(file.path(), ArchiveLayout.INDEX + ": " + (c.nested() ? c.entry() + "!/" : "")
+                    + entry.name() + ": " + count + " bytes at offset " + entry.dataOffset() + " lie outside "
+                    + (c.nested() ? "its nested jar (offset " + start + ", " + c.size() + " bytes)"
+                    : "the entries before the index (offset " + end + ")"));
+        }
     }
 
     @Override
@@ -67,7 +106,13 @@ final class SealedStore implements Store {
 
     @Override
     public byte[] readStored(IndexedEntry entry, int count) throws IOException {
+        checkBounds(entry, count);
         return file.read(entry.dataOffset(), count);
+    }
+
+    @Override
+    public Integer zipCrc(IndexedEntry entry) {
+        return entry.crc32();
     }
 
     @Override
@@ -77,6 +122,10 @@ final class SealedStore implements Store {
         }
         if (module.sourceSize() > Integer.MAX_VALUE - 8) {
             throw new ArchiveFormatException(file.path(), ArchiveLayout.SOURCES + module.source() + " is too large");
+        }
+        if (module.sourceOffset() < 0 || module.sourceOffset() > seal.indexOffset() - module.sourceSize()) {
+            throw new ArchiveFormatException(file.path(), ArchiveLayout.INDEX + ": source " + module.source() + " of "
+                    + module.sourceSize() + " bytes at offset " + module.sourceOffset() + " does not lie before the index");
         }
         return file.read(module.sourceOffset(), (int) module.sourceSize());
     }

@@ -35,6 +35,12 @@ interface Store extends Closeable {
     /** @return the entry's bytes as stored: {@code entry.compressedSize()} bytes */
     byte[] readStored(IndexedEntry entry, int count) throws IOException;
 
+    /**
+     * @return the zip CRC-32 the bytes {@link #readStored} returns must have once inflated, or null when
+     *         the store has none to check them against (an exploded directory's files)
+     */
+    Integer zipCrc(IndexedEntry entry);
+
     /** @return the module's source as the archive holds it now, or null when it holds none */
     byte[] readSource(Module module) throws IOException;
 

@@ -109,7 +109,7 @@ class EditedAndExplodedArchiveTests {
 
         assertThatThrownBy(() -> Archive.open(archive))
                 .isInstanceOf(ArchiveFormatException.class)
-                .hasMessage(archive + ": HERMETIC-INF/lib/lib.jar is compressed now; a nested jar must be stored to be"
+                .hasMessage(archive + ": HERMETIC-INF/lib/lib.jar is compressed; a nested jar must be stored to be"
                         + " read in place");
     }
 

@@ -1,14 +1,14 @@
 package dev.hermetic.packer.cli;
 
 import dev.hermetic.packer.PackOptions;
+import dev.hermetic.packer.PackProgress;
 import dev.hermetic.packer.PackResult;
 import dev.hermetic.packer.Packer;
+import dev.hermetic.packer.Timestamps;
 import dev.hermetic.packer.ValidationRule;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,12 +21,17 @@ import picocli.CommandLine.Option;
 @Command(name = "pack", mixinStandardHelpOptions = true,
         description = "Packs an application into one archive that runs with java -jar.",
         footer = {"", "Examples:",
-                "  packer pack --out app.jar --app target/app.jar --lib deps/a.jar --lib deps/b.jar",
-                "  packer pack --out hello.jar --sources src/main/java --main-class com.example.Hello",
-                "  packer pack --out app.jar --app classes --sources src --validation trusted",
-                "  packer pack --out app.jar --sources src --main-class com.example.Main \\",
+                "  packer pack --out app.jar --app target/app.jar \\",
+                "      --lib deps/a.jar --lib deps/b.jar",
+                "  packer pack --out hello.jar --sources src/main/java \\",
+                "      --main-class com.example.Hello",
+                "  packer pack --out app.jar --app target/classes --sources src/main/java \\",
+                "      --main-class com.example.Main --validation trusted",
+                "  packer pack --out app.jar --sources src/main/java \\",
+                "      --main-class com.example.Main \\",
                 "      --validation-rule 'com/example/legacy/**=timestamp'",
-                "  packer pack --out app.jar --sources src --main-class a.Main --no-caches",
+                "  packer pack --out app.jar --sources src/main/java \\",
+                "      --main-class com.example.Main --no-caches",
                 "", "Validation modes: trusted (serve the cache, never look at the source), checked (serve the "
                 + "cache if the source's SHA-256 is the recorded one, else recompile), timestamp (compare the "
                 + "source's size and time). A module whose source is shipped gets the mode of the first "
@@ -76,6 +81,11 @@ final class PackCommand implements Callable<Integer> {
                     + "Repeatable; the first matching rule wins, over --validation.")
     List<String> validationRules = new ArrayList<>();
 
+    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
+            description = "auto (default): a progress bar on standard error once a pack takes longer than half a "
+                    + "second, only when attached to a terminal; always; never.")
+    String progress;
+
     @Option(names = "--no-caches", description = "Ship the sources without their classes: the packer compiles "
             + "them to check them and to learn their classes, and the loader compiles each on first use.")
     boolean noCaches;
@@ -110,11 +120,34 @@ final class PackCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        PackResult result = Packer.pack(built);
+        PackResult result;
+        try (TerminalProgress bar = progress(progress, System.console() != null)) {
+            result = Packer.pack(built, bar == null ? PackProgress.NONE : bar);
+        }
         spec.commandLine().getOut().printf(Locale.ROOT, "packed %s: %d bytes, %d entries, %d modules, %d nested jars, main class %s%n",
                 result.archive(), result.size(), result.entries(), result.modules(), result.nestedJars(),
                 result.mainClass());
         return 0;
+    }
+
+    /**
+     * The progress display {@code --progress} asks for: none for {@code never}, or for {@code auto} when
+     * not attached to a terminal (output to a file or a pipe, as in builds and tests); a delayed bar for
+     * {@code auto} on a terminal; an immediate bar for {@code always}.
+     *
+     * @param terminal whether standard input and output are a terminal ({@code System.console() != null})
+     * @return the display, or null for none
+     */
+    TerminalProgress progress(String when, boolean terminal) {
+        int width = TerminalProgress.terminalWidth(System.getenv("COLUMNS"));
+        return switch (when) {
+            case "never" -> null;
+            case "always" -> new TerminalProgress(spec.commandLine().getErr(), 0, System::currentTimeMillis, width);
+            case "auto" -> terminal ? new TerminalProgress(spec.commandLine().getErr(), TerminalProgress.AUTO_DELAY_MILLIS,
+                    System::currentTimeMillis, width) : null;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--progress: expected auto, always or never, not '" + when + "'");
+        };
     }
 
     /** The --timestamp option, else SOURCE_DATE_EPOCH, else the default. */
@@ -130,13 +163,9 @@ final class PackCommand implements Callable<Integer> {
 
     private Instant parseTime(String text, String source) {
         try {
-            if (text.chars().allMatch(Character::isDigit)) {
-                return Instant.ofEpochSecond(Long.parseLong(text));
-            }
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), source + " '" + text
-                    + "' is neither ISO-8601 (2024-01-01T00:00:00Z) nor epoch seconds");
+            return Timestamps.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), source + " " + e.getMessage());
         }
     }
 }

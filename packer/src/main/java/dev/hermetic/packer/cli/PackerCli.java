@@ -6,17 +6,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code packer} command line: {@code pack}, {@code inspect}, {@code verify}, {@code explode}. A thin
- * layer over the packer library. Exit codes: 0 success, 1 bad input or failure (one line on stderr
- * naming the file and the problem; the stack trace only with {@code --verbose}) or, for {@code verify},
- * a stale or differing module, 2 wrong usage.
+ * The {@code packer} command line: {@code pack}, {@code inspect}, {@code verify}, {@code diff},
+ * {@code explain}, {@code explode}. A thin layer over the packer library. Exit codes: 0 success, 1 bad
+ * input or failure (one line on stderr naming the file and the problem; the stack trace only with
+ * {@code --verbose}) or, for {@code verify}, a stale or differing module, for {@code diff}, archives that
+ * differ, for {@code explain}, a class in no container; 2 wrong usage.
  */
 @Command(name = "packer", mixinStandardHelpOptions = true, versionProvider = PackerCli.Version.class,
-        description = "Packs a Java application into one Hermetic archive; inspects, verifies and explodes archives.",
-        subcommands = {PackCommand.class, InspectCommand.class, VerifyCommand.class, ExplodeCommand.class,
-                CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 bad input or failure (verify: something stale or differing), "
-                + "2 wrong usage."})
+        description = "Packs a Java application into one Hermetic archive; inspects, verifies, compares, explains and "
+                + "explodes archives.",
+        subcommands = {PackCommand.class, InspectCommand.class, VerifyCommand.class, DiffCommand.class,
+                ExplainCommand.class, ExplodeCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 bad input or failure (verify: something stale or differing; diff: "
+                + "the archives differ; explain: the class is in no container), 2 wrong usage.",
+                "", "Examples:", "  packer pack --out app.jar --app target/app.jar --lib deps/a.jar",
+                "  packer inspect app.jar", "  packer help pack"})
 public final class PackerCli {
     /** Exit code for bad input or a failed operation. */
     static final int FAILURE = 1;

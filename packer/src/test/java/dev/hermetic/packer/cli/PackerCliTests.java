@@ -192,7 +192,7 @@ class PackerCliTests {
 
     @Test
     void packWhenLibIsNotAJarThenExitsOneWithOneLineNamingIt() {
-        assertBadInput(text + ": --lib: not a jar (Archive is not a ZIP archive)",
+        assertBadInput(text + ": --lib: not a zip archive: no end-of-central-directory record",
                 "pack", "--out", work.resolve("app.jar").toString(), "--app", appJar.toString(), "--lib", text.toString());
     }
 

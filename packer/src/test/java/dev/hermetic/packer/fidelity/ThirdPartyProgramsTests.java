@@ -167,6 +167,65 @@ class ThirdPartyProgramsTests {
                                 println new P(x: 1, y: 'z')
                                 println 'abc'.md5()
                                 """)),
+                new Case("h2-multi-release", "multi-release jar (Utils21 only in META-INF/versions/21); JDBC DriverManager"
+                        + " service lookup from script code", "h2", List.of("rhino-1.7.15.jar", "h2-2.3.232.jar"),
+                        "org.mozilla.javascript.tools.shell.Main", List.of("probe.js"), 0, "2.3.232",
+                        (work, program) -> write(work.resolve("probe.js"), """
+                                var loader = java.lang.Thread.currentThread().getContextClassLoader();
+                                var url = loader.getResource('org/h2/util/Utils21.class');
+                                print(url == null ? 'no Utils21' : String(url).substring(String(url).lastIndexOf('!/') + 2));
+                                try {
+                                    var type = java.lang.Class.forName('org.h2.util.Utils21', false, loader);
+                                    print(type.getName() + ' ' + type.getDeclaredMethods().length);
+                                } catch (e) {
+                                    print('not loadable: ' + e.javaException);
+                                }
+                                var connection = java.sql.DriverManager.getConnection('jdbc:h2:mem:mr');
+                                var rs = connection.createStatement().executeQuery('SELECT H2VERSION(), 6 * 7');
+                                rs.next();
+                                print(rs.getString(1) + ' ' + rs.getInt(2));
+                                connection.close();
+                                """)),
+                new Case("saxon-transform", "hierarchical nested URLs: xmlresolver resolves a catalog and DTDs"
+                        + " relative to resources in its data jar", "saxon",
+                        List.of("Saxon-HE-12.5.jar", "xmlresolver-5.2.2.jar", "xmlresolver-5.2.2-data.jar",
+                                "httpclient5-5.1.3.jar", "httpcore5-5.1.3.jar", "httpcore5-h2-5.1.3.jar"),
+                        "net.sf.saxon.Transform", List.of("-s:in.xml", "-xsl:style.xsl"), 0, "1=EINS",
+                        (work, program) -> {
+                            write(work.resolve("in.xml"), """
+                                    <?xml version="1.0"?>
+                                    <!DOCTYPE doc PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN"
+                                      "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+                                    <doc><item n="2">zwei</item><item n="1">eins</item><item n="3">&#xE9;t&#xE9;</item></doc>
+                                    """);
+                            write(work.resolve("style.xsl"), """
+                                    <xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+                                      <xsl:output method="text"/>
+                                      <xsl:template match="/">
+                                        <xsl:for-each select="//item"><xsl:sort select="@n"/>
+                                          <xsl:value-of select="@n || '=' || upper-case(.)"/><xsl:text>&#10;</xsl:text>
+                                        </xsl:for-each>
+                                        <xsl:value-of select="system-property('xsl:product-version')"/><xsl:text>&#10;</xsl:text>
+                                      </xsl:template>
+                                    </xsl:stylesheet>
+                                    """);
+                        }),
+                new Case("bouncycastle-signed", "signed jar: signatures verified, signers in the CodeSource;"
+                        + " a JCA provider from a nested jar", "bouncycastle",
+                        List.of("rhino-1.7.15.jar", "bcprov-jdk18on-1.78.1.jar"), "org.mozilla.javascript.tools.shell.Main",
+                        List.of("probe.js"), 0, "Legion of the Bouncy Castle",
+                        (work, program) -> write(work.resolve("probe.js"), """
+                                java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+                                var md = java.security.MessageDigest.getInstance('SHA3-256', 'BC');
+                                print(org.bouncycastle.util.encoders.Hex.toHexString(md.digest(new java.lang.String('abc').getBytes('UTF-8'))));
+                                var loader = java.lang.Thread.currentThread().getContextClassLoader();
+                                var type = java.lang.Class.forName('org.bouncycastle.jce.provider.BouncyCastleProvider', false, loader);
+                                var signers = type.getProtectionDomain().getCodeSource().getCodeSigners();
+                                print(signers.length + ' ' + signers[0].getSignerCertPath().getCertificates().get(0).getSubjectX500Principal());
+                                var other = java.lang.Class.forName('org.bouncycastle.crypto.digests.SHA512Digest', false, loader);
+                                print(java.util.Arrays.equals(signers, other.getProtectionDomain().getCodeSource().getCodeSigners()));
+                                print(java.security.Security.getProvider('BC').getInfo());
+                                """)),
                 new Case("junit-version", "Package Implementation-Version from the nested jar's manifest",
                         "junit", List.of("junit-platform-console-standalone-1.11.4.jar"),
                         "org.junit.platform.console.ConsoleLauncher", List.of("--version"), 0,

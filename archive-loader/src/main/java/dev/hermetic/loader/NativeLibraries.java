@@ -1,0 +1,69 @@
+package dev.hermetic.loader;
+
+import dev.hermetic.loader.compile.CompileCache;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/**
+ * Native libraries packed in an archive, for {@code System.loadLibrary}: the operating system loads
+ * libraries from files only, so a library is extracted once to a directory named by the SHA-256 of its
+ * bytes, {@code DIR/SHA-256/libNAME.so}, written to a temporary file there and renamed into place, so
+ * that JVMs sharing the directory never see half a file and never overwrite one in use. A file found
+ * there is used when its bytes are the library's (else it is written again).
+ *
+ * <p>{@code DIR} is {@code -Dhermetic.native.dir}, else {@code native} beside the compile cache's
+ * default directory ({@code ~/.cache/hermetic/native} on Linux).
+ */
+final class NativeLibraries {
+    private NativeLibraries() {
+    }
+
+    static Path directory() {
+        String configured = System.getProperty("hermetic.native.dir");
+        return configured != null && !configured.isEmpty() ? Path.of(configured)
+                : CompileCache.defaultDirectory().resolveSibling("native");
+    }
+
+    /** @return the absolute path of the library's file, extracted if needed */
+    static Path extract(Path directory, String fileName, byte[] bytes) throws IOException {
+        Path dir = directory.resolve(sha256(bytes));
+        Path file = dir.resolve(fileName);
+        if (Files.isRegularFile(file) && Files.size(file) == bytes.length
+                && Arrays.equals(Files.readAllBytes(file), bytes)) {
+            return file.toAbsolutePath();
+        }
+        Files.createDirectories(dir);
+        Path temporary = Files.createTempFile(dir, "." + fileName + ".", ".tmp");
+        try {
+            Files.write(temporary, bytes);
+            try {
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+        return file.toAbsolutePath();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
+            StringBuilder hex = new StringBuilder(64);
+            for (byte b : hash) {
+                hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.hermetic.loader.archive;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Jazzer fuzz tests of the archive reader and the index reader. In the normal suite (no
+ * {@code JAZZER_FUZZ}) each runs as a regression test over its seed corpus in
+ * {@code src/test/resources/dev/hermetic/loader/archive/ArchiveFuzzTestsInputs/METHOD/} (made by
+ * {@link FuzzSeeds}, plus every finding, kept there as a regression input); {@code -Pfuzz} fuzzes each
+ * for {@code maxDuration}. A finding is any exception other than {@link ArchiveFormatException} (or an
+ * {@link IOException} the file system gives), and any {@link Error}.
+ */
+class ArchiveFuzzTests {
+    /** The names a fuzz run tries besides those the archive lists: present in the seeds. */
+    private static final List<String> NAMES = List.of("app/Main.class", "shared.txt", "a/big.txt", "lib/R.txt",
+            "missing/Nothing.class", "META-INF/MANIFEST.MF");
+    private static final int MAX_READS = 64;
+
+    @FuzzTest(maxDuration = "5m")
+    void openWhenBytesAreArbitraryThenReadsOrArchiveFormatException(byte[] bytes) throws IOException {
+        Path file = Files.createTempFile("fuzz", ".jar");
+        try {
+            Files.write(file, bytes);
+            exercise(file);
+            try {
+                Archive.checkStrictly(file);
+            } catch (ArchiveFormatException expected) {
+                // refused: fine
+            }
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /** Opens, finds and reads as a class loader would; only {@link ArchiveFormatException} may end it. */
+    static void exercise(Path file) throws IOException {
+        try (Archive archive = Archive.open(file)) {
+            int reads = 0;
+            for (String name : NAMES) {
+                for (IndexedEntry e : archive.findAll(name)) {
+                    reads++;
+                    read(archive, e);
+                }
+            }
+            archive.mainClass();
+            archive.modules();
+            for (IndexedEntry e : archive.entries()) {
+                if (reads++ > MAX_READS) {
+                    break;
+                }
+                read(archive, e);
+                archive.find(e.name());
+                archive.moduleOf(e.name());
+            }
+            for (Module m : archive.modules()) {
+                archive.readSource(m);
+            }
+        } catch (ArchiveFormatException expected) {
+            // refused: fine
+        }
+    }
+
+    private static void read(Archive archive, IndexedEntry e) throws IOException {
+        try {
+            archive.read(e);
+        } catch (ArchiveFormatException expected) {
+            // this entry is refused, the others may still be read
+        }
+    }
+
+    @FuzzTest(maxDuration = "5m")
+    void indexReaderWhenBytesAreArbitraryThenLooksUpOrArchiveFormatException(byte[] bytes) {
+        // the trailer CRC-32C is made right, or nearly every input would stop at the checksum
+        byte[] index = bytes.clone();
+        if (index.length >= IndexLayout.TRAILER_SIZE) {
+            CRC32C crc = new CRC32C();
+            crc.update(index, 0, index.length - IndexLayout.TRAILER_SIZE);
+            ByteBuffer.wrap(index).putInt(index.length - IndexLayout.TRAILER_SIZE, (int) crc.getValue());
+        }
+        try {
+            IndexReader reader = new IndexReader(Path.of("fuzz.jar"), index);
+            reader.mainClass();
+            reader.containers();
+            for (int m = 0; m < Math.min(reader.moduleCount(), MAX_READS); m++) {
+                reader.moduleRecord(m);
+            }
+            for (int id = 0; id < Math.min(reader.nameCount(), MAX_READS); id++) {
+                String name = reader.name(id);
+                reader.find(name);
+                reader.module(id);
+                reader.entries(id);
+            }
+            for (String name : NAMES) {
+                reader.find(name);
+            }
+        } catch (ArchiveFormatException expected) {
+            // refused: fine
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package it.deps.legacy;
+
+public class Old {
+    public static String greeting() {
+        return "hi";
+    }
+}
