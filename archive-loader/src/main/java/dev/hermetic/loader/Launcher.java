@@ -22,7 +22,21 @@ import java.util.Set;
  * Kept small on purpose: every class loaded before {@code main} costs start-up time.
  */
 public final class Launcher {
+    /** The archive's loader, once opened: by {@link AgentLauncher} before {@code main}, else by {@link #main}. */
+    private static ArchiveClassLoader opened;
+
     private Launcher() {
+    }
+
+    /**
+     * Opens the archive this launcher was loaded from, once per JVM: the agent launcher and the launcher
+     * share one loader, so an agent and the application see the same classes.
+     */
+    static synchronized ArchiveClassLoader openArchive() throws IOException, URISyntaxException {
+        if (opened == null) {
+            opened = ArchiveClassLoader.open(ownArchive());
+        }
+        return opened;
     }
 
     /**
@@ -32,7 +46,7 @@ public final class Launcher {
     public static void main(String[] args) throws Throwable {
         ArchiveClassLoader loader;
         try {
-            loader = ArchiveClassLoader.open(ownArchive());
+            loader = openArchive();
         } catch (IOException | IllegalArgumentException e) {
             // a corrupt archive or a bad -Dhermetic.* value: one line, as java -jar says of a corrupt jar
             System.err.println("Error: " + e.getMessage());

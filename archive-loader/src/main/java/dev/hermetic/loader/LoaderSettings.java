@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param sourcePath     a directory of sources that overlay the archive's in validation and
  *                       recompiling; empty for none
  * @param verify         how much the archive checks the bytes of each entry read
- *                       ({@code -Dhermetic.verify=none|crc}, default {@link Integrity#DEFAULT})
+ *                       ({@code -Dhermetic.verify=none|crc|digest}, default {@link Integrity#DEFAULT})
  */
 public record LoaderSettings(Check check, boolean verbose, boolean cache, Optional<Path> cacheDirectory,
                              Optional<Path> sourcePath, Integrity verify) {

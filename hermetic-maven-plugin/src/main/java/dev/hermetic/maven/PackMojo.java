@@ -104,6 +104,25 @@ public class PackMojo extends AbstractMojo {
     @Parameter(property = "hermetic.outputTimestamp", defaultValue = "${project.build.outputTimestamp}")
     String outputTimestamp;
 
+    /**
+     * Whether to DEFLATE the application's resources (files that are not class files) where that makes
+     * them smaller ({@code --compress-resources}). Classes, sources, nested jars and the index stay
+     * stored: the loader reads them in place.
+     */
+    @Parameter(property = "hermetic.compressResources", defaultValue = "false")
+    boolean compressResources;
+
+    /** Threads that compress resources ({@code --threads}); default: the available processors. */
+    @Parameter(property = "hermetic.threads")
+    Integer threads;
+
+    /**
+     * An archive packed earlier with {@code compressResources} whose unchanged resources are copied
+     * compressed instead of being compressed again ({@code --reuse}); the result is byte-identical.
+     */
+    @Parameter(property = "hermetic.reuse")
+    File reuse;
+
     /** Skips packing. */
     @Parameter(property = "hermetic.skip", defaultValue = "false")
     boolean skip;
@@ -197,7 +216,11 @@ public class PackMojo extends AbstractMojo {
 
     PackOptions options(Path app, Path out) {
         PackOptions.Builder options = PackOptions.builder().out(out).addApp(app)
-                .timestamp(timestamp(outputTimestamp));
+                .timestamp(timestamp(outputTimestamp)).compressResources(compressResources)
+                .reuse(reuse == null ? null : reuse.toPath());
+        if (threads != null) {
+            options.threads(threads);
+        }
         if (mainClass != null && !mainClass.isBlank()) {
             options.mainClass(mainClass.trim());
         } else if (archiveStartClass != null) {

@@ -2,6 +2,7 @@ package dev.hermetic.packer;
 
 import dev.hermetic.loader.archive.IndexWriter;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,10 +18,14 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
 /**
- * Writes the archive's zip structure with Commons Compress: every entry STORED with its size and
- * CRC-32 known up front (so local headers are final and no data descriptors follow), one time for all
+ * Writes the archive's zip structure with Commons Compress: every entry with its sizes and CRC-32
+ * known up front (so local headers are final and no data descriptors follow), one time for all
  * (written by the seal, in UTC), no extra fields, no platform attributes, and the seal placeholder as
  * the archive comment. Reports where each entry's bytes start, which the index records.
+ *
+ * <p>Entries are STORED, except resources that {@link ResourceCompressor} deflated beforehand: their
+ * deflate data is copied as it is ({@code addRawArchiveEntry}), so the writer itself never compresses
+ * and the bytes do not depend on which thread deflated them.
  */
 final class ArchiveWriter implements Closeable {
     private static final int BUFFER = 1 << 16;
@@ -53,11 +58,26 @@ final class ArchiveWriter implements Closeable {
     /**
      * Where an entry's bytes went.
      *
-     * @param offset where they start in the file
-     * @param size   how many there are
-     * @param crc32  their CRC-32
+     * @param offset         where they start in the file
+     * @param size           how many there are, uncompressed
+     * @param crc32          the CRC-32 of the uncompressed bytes
+     * @param method         STORED or DEFLATED
+     * @param compressedSize how many bytes the zip holds
      */
-    record Written(long offset, long size, int crc32) {
+    record Written(long offset, long size, int crc32, int method, long compressedSize) {
+    }
+
+    /** Writes an entry in the form it was given: STORED bytes, or deflate data copied raw. */
+    Written write(String name, Deflated entry) throws IOException {
+        if (entry.method() == ZipEntry.STORED) {
+            return write(name, entry.data());
+        }
+        ZipArchiveEntry zipEntry = entry(name, entry.size(), Integer.toUnsignedLong(entry.crc32()));
+        zipEntry.setMethod(ZipEntry.DEFLATED);
+        zipEntry.setCompressedSize(entry.data().length);
+        zip.addRawArchiveEntry(zipEntry, new ByteArrayInputStream(entry.data()));
+        long compressed = entry.data().length;
+        return new Written(zip.getBytesWritten() - compressed, entry.size(), entry.crc32(), ZipEntry.DEFLATED, compressed);
     }
 
     Written write(String name, byte[] bytes) throws IOException {
@@ -105,7 +125,7 @@ final class ArchiveWriter implements Closeable {
 
     private Written close(long size, CRC32 crc) throws IOException {
         zip.closeArchiveEntry();
-        return new Written(zip.getBytesWritten() - size, size, (int) crc.getValue());
+        return new Written(zip.getBytesWritten() - size, size, (int) crc.getValue(), ZipEntry.STORED, size);
     }
 
     /**

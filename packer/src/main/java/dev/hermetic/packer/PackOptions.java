@@ -47,10 +47,22 @@ import java.util.Optional;
  * @param caches     whether to ship the compiled classes; {@code false} ({@code --no-caches}) ships
  *                   only the sources, each class declared to its module so that the loader compiles it
  *                   on first use
+ * @param compressResources whether to DEFLATE application resources (files under
+ *                   {@code HERMETIC-INF/classes/} that are not class files) whose deflated form is
+ *                   smaller ({@code --compress-resources}; default off). Class files, sources, nested
+ *                   jars and the index stay STORED whatever this says: the loader reads a class with one
+ *                   positional read and a nested jar in place, as a slice of the archive, which a
+ *                   compressed entry cannot be (DESIGN §3)
+ * @param threads    how many threads compress resources ({@code --threads}; default: the available
+ *                   processors); the archive is byte-identical whatever the number
+ * @param reuse      an earlier archive whose compressed resources are copied, entry by entry, where their
+ *                   content is unchanged, instead of compressing them again ({@code --reuse OLD.jar}; needs
+ *                   {@code compressResources}); the archive is byte-identical to a pack without it
  */
 public record PackOptions(Path out, Optional<String> mainClass, List<Path> apps, List<Path> libs,
                           List<Path> sources, Instant timestamp, int release, Optional<ValidationMode> validation,
-                          List<ValidationRule> validationRules, boolean caches) {
+                          List<ValidationRule> validationRules, boolean caches, boolean compressResources,
+                          int threads, Optional<Path> reuse) {
     /**
      * The default entry time, used without {@code --timestamp} or {@code SOURCE_DATE_EPOCH}: the
      * first day of February 1980, safely inside the zip format's DOS time range in every time zone.
@@ -77,6 +89,13 @@ public record PackOptions(Path out, Optional<String> mainClass, List<Path> apps,
         if (!caches && !apps.isEmpty()) {
             throw new IllegalArgumentException("--no-caches ships sources only, which the packer compiles itself:"
                     + " give no --app");
+        }
+        Objects.requireNonNull(reuse, "reuse");
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads: must be at least 1, not " + threads);
+        }
+        if (reuse.isPresent() && !compressResources) {
+            throw new IllegalArgumentException("--reuse copies compressed resources: give --compress-resources too");
         }
         if (release < 8) {
             throw new IllegalArgumentException("release " + release + " is older than Java 8");
@@ -115,6 +134,9 @@ public record PackOptions(Path out, Optional<String> mainClass, List<Path> apps,
         private ValidationMode validation;
         private final List<ValidationRule> validationRules = new ArrayList<>();
         private boolean caches = true;
+        private boolean compressResources;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private Path reuse;
 
         private Builder() {
         }
@@ -185,14 +207,40 @@ public record PackOptions(Path out, Optional<String> mainClass, List<Path> apps,
         }
 
         /**
+         * Whether to DEFLATE application resources whose deflated form is smaller (default false); see
+         * {@link PackOptions#compressResources()} for why nothing else is compressed.
+         */
+        public Builder compressResources(boolean compressResources) {
+            this.compressResources = compressResources;
+            return this;
+        }
+
+        /** How many threads compress resources (default: the available processors); at least 1. */
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * An earlier archive to copy unchanged resources' compressed bytes from; null for none. Needs
+         * {@link #compressResources(boolean)}; see {@link PackOptions#reuse()}.
+         */
+        public Builder reuse(Path old) {
+            this.reuse = old;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException when there is nothing to pack (no apps, sources or libs), the
          *                                  release is too old, or {@code caches(false)} is given with
-         *                                  {@code --app} or without sources
+         *                                  {@code --app} or without sources, {@code threads} is below 1,
+         *                                  or {@code reuse} is given without {@code compressResources}
          * @throws NullPointerException     when {@code out} was not given
          */
         public PackOptions build() {
             return new PackOptions(out, Optional.ofNullable(mainClass), apps, libs, sources, timestamp, release,
-                    Optional.ofNullable(validation), validationRules, caches);
+                    Optional.ofNullable(validation), validationRules, caches, compressResources, threads,
+                    Optional.ofNullable(reuse));
         }
     }
 }

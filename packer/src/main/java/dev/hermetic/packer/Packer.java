@@ -1,5 +1,6 @@
 package dev.hermetic.packer;
 
+import dev.hermetic.loader.AgentLauncher;
 import dev.hermetic.loader.Launcher;
 import dev.hermetic.loader.archive.ArchiveLayout;
 import dev.hermetic.loader.archive.Container;
@@ -17,14 +18,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
-import java.util.zip.ZipEntry;
 
 /**
  * Packs an application into one Hermetic archive: the front door of the packer library, under the
@@ -49,6 +47,10 @@ import java.util.zip.ZipEntry;
  */
 public final class Packer {
     private static final List<String> CARRIED_ATTRIBUTES = List.of("Add-Opens", "Add-Exports", "Enable-Native-Access");
+    /** With a {@code Launcher-Agent-Class}, also the agent capabilities the JVM reads from the manifest. */
+    private static final List<String> CARRIED_WITH_AGENT = List.of("Add-Opens", "Add-Exports", "Enable-Native-Access",
+            "Can-Redefine-Classes", "Can-Retransform-Classes", "Can-Set-Native-Method-Prefix");
+    private static final String LAUNCHER_AGENT_CLASS = "Launcher-Agent-Class";
     /**
      * The manifest attribute naming the feature release of the compiler that compiled the caches
      * ({@code 17}); written only when the packer compiled them.
@@ -87,6 +89,7 @@ public final class Packer {
                 ? Application.compile(roots, options.libs(), options.release(), options.caches())
                 : Application.read(AppInputs.read(options.apps()), roots);
         String mainClass = mainClass(options, app, libs);
+        agentClass(app, libs);
 
         removeStaleTemporaries(directory, out);
         Path temporary = Files.createTempFile(directory, temporaryPrefix(out) + ProcessHandle.current().pid() + ".",
@@ -138,17 +141,9 @@ public final class Packer {
         }
     }
 
+    /** The {@code --lib} jars and those their {@code Class-Path} names, in class path order ({@link LibClassPath}). */
     private static List<NestedJar> readLibs(List<Path> paths) throws IOException {
-        List<NestedJar> libs = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (Path path : paths) {
-            NestedJar lib = NestedJar.read(path);
-            if (!names.add(path.getFileName().toString())) {
-                throw new PackException(path, "--lib: another --lib jar has the same file name");
-            }
-            libs.add(lib);
-        }
-        return libs;
+        return LibClassPath.expand(paths);
     }
 
     private static String mainClass(PackOptions options, Application app, List<NestedJar> libs) throws PackException {
@@ -171,16 +166,43 @@ public final class Packer {
         throw new PackException("main class " + main + " is not in the application or its libraries");
     }
 
+    /**
+     * The application's {@code Launcher-Agent-Class}, which the archive runs through
+     * {@link AgentLauncher}: it must be in the application or its libraries.
+     *
+     * @return the class, or null when the first {@code --app} jar's manifest names none
+     */
+    private static String agentClass(Application app, List<NestedJar> libs) throws PackException {
+        String agent = app.manifest().map(m -> m.getMainAttributes().getValue(LAUNCHER_AGENT_CLASS)).orElse(null);
+        if (agent == null) {
+            return null;
+        }
+        agent = agent.trim();
+        String file = agent.replace('.', '/') + ".class";
+        if (app.files().containsKey(file) || app.uncached().containsKey(file)) {
+            return agent;
+        }
+        for (NestedJar lib : libs) {
+            if (lib.has(file)) {
+                return agent;
+            }
+        }
+        throw new PackException(LAUNCHER_AGENT_CLASS + " " + agent + " is not in the application or its libraries");
+    }
+
     private static PackResult write(Path file, Path out, PackOptions options, Application app, List<NestedJar> libs,
                                     String mainClass, PackProgress progress) throws IOException {
         IndexWriter index = new IndexWriter(mainClass);
         int entries = 0;
         long indexOffset;
         byte[] indexBytes;
-        try (ArchiveWriter zip = new ArchiveWriter(file, options.timestamp())) {
+        int deflated;
+        int reused;
+        try (ArchiveWriter zip = new ArchiveWriter(file, options.timestamp());
+             ResourceCompressor compressor = ResourceCompressor.start(app.files().values(), options)) {
             progress.start(InputBytes.of(app, libs));
             zip.write("META-INF/", new byte[0]);
-            zip.write("META-INF/MANIFEST.MF", manifest(mainClass, app));
+            zip.write("META-INF/MANIFEST.MF", manifest(mainClass, app, options.compressResources()));
             for (InputFile launcher : LoaderRuntime.files()) {
                 zip.write(launcher.name(), launcher.bytes());
             }
@@ -199,11 +221,13 @@ public final class Packer {
                 index.declare(uncached.getKey(), moduleIds.get(uncached.getValue()));
             }
             for (InputFile f : app.files().values()) {
-                ArchiveWriter.Written w = zip.write(ArchiveLayout.CLASSES + f.name(), f.bytes());
+                Deflated compressed = compressor.get(f);
+                ArchiveWriter.Written w = compressed == null ? zip.write(ArchiveLayout.CLASSES + f.name(), f.bytes())
+                        : zip.write(ArchiveLayout.CLASSES + f.name(), compressed);
                 progress.advance(f.bytes().length);
                 String source = app.sourceOf().get(f.name());
-                index.add(new IndexedEntry(f.name(), 0, w.offset(), ZipEntry.STORED, w.size(), w.size(), w.crc32(),
-                        source == null ? -1 : moduleIds.get(source)));
+                index.add(new IndexedEntry(f.name(), 0, w.offset(), w.method(), w.compressedSize(), w.size(), w.crc32(),
+                        source == null ? -1 : moduleIds.get(source)), Digests.of(f.bytes()));
                 entries++;
             }
             for (int i = 0; i < libs.size(); i++) {
@@ -211,7 +235,7 @@ public final class Packer {
                 String name = ArchiveLayout.LIB + lib.path().getFileName();
                 ArchiveWriter.Written w = zip.write(name, lib.path());
                 progress.advance(w.size());
-                index.add(new Container(i + 1, name, w.offset(), w.size()));
+                index.add(new Container(i + 1, name, w.offset(), w.size()), Digests.of(lib.path()));
                 for (NestedJar.Entry e : lib.entries()) {
                     try {
                         index.add(new IndexedEntry(e.name(), i + 1, w.offset() + e.dataOffset(), e.method(),
@@ -226,8 +250,10 @@ public final class Packer {
             indexOffset = zip.write(ArchiveLayout.INDEX, indexBytes).offset();
             zip.finish(indexOffset, indexBytes.length);
             progress.finish();
+            deflated = compressor.deflated();
+            reused = compressor.reused();
         }
-        return new PackResult(out, Files.size(file), entries, app.moduleCount(), libs.size(), mainClass);
+        return new PackResult(out, Files.size(file), entries, app.moduleCount(), libs.size(), mainClass, deflated, reused);
     }
 
     private static Map<String, Integer> addModules(IndexWriter index, Application app, Map<String, Long> sourceOffsets,
@@ -265,7 +291,8 @@ public final class Packer {
         return (seconds - Math.floorMod(seconds, 2)) * 1000;
     }
 
-    private static byte[] manifest(String mainClass, Application app) throws IOException {
+    /** @param compressed whether resources are compressed: then the manifest records how ({@link Deflated#ATTRIBUTE}) */
+    private static byte[] manifest(String mainClass, Application app, boolean compressed) throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -275,14 +302,26 @@ public final class Packer {
         if (app.compiled()) {
             main.put(new Attributes.Name(BUILD_JDK_SPEC), Integer.toString(Runtime.version().feature()));
         }
+        String agent = app.manifest().map(m -> m.getMainAttributes().getValue(LAUNCHER_AGENT_CLASS)).orElse(null);
+        if (agent != null) {
+            agent = agent.trim();
+            // the JVM loads Launcher-Agent-Class with the system class loader: the agent launcher opens the
+            // archive's loader (shared with the launcher) and calls the application's agent through it
+            main.put(new Attributes.Name(LAUNCHER_AGENT_CLASS), AgentLauncher.class.getName());
+            main.put(new Attributes.Name(AgentLauncher.AGENT_CLASS), agent);
+        }
         app.manifest().ifPresent(m -> {
-            for (String carried : CARRIED_ATTRIBUTES) {
+            for (String carried : m.getMainAttributes().getValue(LAUNCHER_AGENT_CLASS) == null
+                    ? CARRIED_ATTRIBUTES : CARRIED_WITH_AGENT) {
                 String value = m.getMainAttributes().getValue(carried);
                 if (value != null) {
                     main.put(new Attributes.Name(carried), value);
                 }
             }
         });
+        if (compressed) {
+            main.put(new Attributes.Name(Deflated.ATTRIBUTE), Deflated.fingerprint());
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         manifest.write(bytes);
         return bytes.toByteArray();

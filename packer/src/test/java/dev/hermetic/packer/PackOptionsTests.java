@@ -95,4 +95,26 @@ class PackOptionsTests {
         assertThat(options.caches()).isFalse();
         assertThat(options.libs()).isEqualTo(List.of(Path.of("lib.jar")));
     }
+
+    @Test
+    void buildWhenCompressionIsNotAskedThenItIsOffOnAllProcessorsWithoutReuse() {
+        PackOptions options = PackOptions.builder().out(OUT).addSources(SRC).build();
+
+        assertThat(options.compressResources()).isFalse();
+        assertThat(options.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(options.reuse()).isEmpty();
+    }
+
+    @Test
+    void buildWhenThreadsIsBelowOneThenIllegalArgumentException() {
+        assertThatThrownBy(() -> PackOptions.builder().out(OUT).addSources(SRC).compressResources(true).threads(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--threads: must be at least 1, not 0");
+    }
+
+    @Test
+    void buildWhenReuseWithoutCompressResourcesThenIllegalArgumentException() {
+        assertThatThrownBy(() -> PackOptions.builder().out(OUT).addSources(SRC).reuse(Path.of("old.jar")).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--reuse copies compressed resources: give --compress-resources too");
+    }
 }

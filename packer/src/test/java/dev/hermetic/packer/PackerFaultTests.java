@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packer under faults, in child JVMs and on a full file system: a pack killed with SIGKILL leaves
- * the previous output intact and its debris is removed by the next pack; a full disk is a clear error
+ * the previous output intact and its debris is removed by the next pack; a full disk (a 1 MiB tmpfs
+ * where mounting one is allowed, and everywhere a child JVM under {@code ulimit -f}) is a clear error
  * with no partial output.
  */
 class PackerFaultTests {
@@ -119,6 +120,36 @@ class PackerFaultTests {
             }
         } finally {
             new ProcessBuilder("umount", mount.toString()).start().waitFor();
+        }
+    }
+
+    /**
+     * The full disk without root: a child JVM packs under {@code ulimit -f 1024} (1 MiB, in bash's
+     * 1024-byte blocks). The JVM ignores SIGXFSZ, so a write past the limit fails with {@code EFBIG}, an
+     * {@code IOException} saying {@code File too large}, as a full disk's {@code ENOSPC} does.
+     */
+    @Test
+    void packWhenTheFileSizeLimitIsReachedThenAClearErrorAndNoPartialOutput() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "no /bin/bash to set ulimit -f");
+        Path directory = Files.createDirectories(tmp.resolve("limited"));
+        Path out = directory.resolve("app.jar");
+        Packer.pack(options(out, lib("small.jar", 10)));
+        byte[] previous = Files.readAllBytes(out);
+        Path lib = lib("two-mib.jar", 2 << 20);
+
+        Process child = new ProcessBuilder("/bin/bash", "-c", "ulimit -f 1024 && exec \"$@\"", "bash",
+                TestFixtures.jdkTool("java"), "-cp", TestFixtures.testClassPath(), "dev.hermetic.packer.cli.PackerCli",
+                "pack", "--out", out.toString(), "--lib", lib.toString(), "--main-class", "app.Main")
+                .redirectOutput(tmp.resolve("child.out").toFile()).redirectError(tmp.resolve("child.err").toFile()).start();
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        String stderr = Files.readString(tmp.resolve("child.err"));
+        assertThat(child.exitValue()).as(stderr).isEqualTo(1);
+        assertThat(stderr).isEqualTo("packer: File too large" + System.lineSeparator());
+        assertThat(Files.readAllBytes(out)).as("previous output").isEqualTo(previous);
+        assertThat(debris(directory, out)).as("temporary files").isEmpty();
+        try (Stream<Path> left = Files.list(directory)) {
+            assertThat(left).containsExactly(out);
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -33,6 +34,10 @@ import java.util.zip.ZipEntry;
  * </ul>
  * Instances are thread-safe; reads of one file are serialised.
  *
+ * <p>{@link Integrity} decides what each read checks; under {@link Integrity#DIGEST} a sealed zip also
+ * costs a SHA-256 of the index at open, one of each application entry or source read, and one of each
+ * nested jar whole at the first read from it.
+ *
  * <p>Limits: entries up to 4 GiB (2 GiB to read into memory), 65535 locations per name.
  */
 public final class Archive implements Closeable {
@@ -40,6 +45,8 @@ public final class Archive implements Closeable {
     private final IndexReader index;
     private final String mainClass;
     private volatile Integrity integrity = Integrity.DEFAULT;
+    /** Under {@link Integrity#DIGEST} for a sealed zip: which nested jars were hashed whole (1) already. */
+    private final AtomicIntegerArray containersVerified;
 
     /**
      * The size and modification time of a source file.
@@ -54,6 +61,7 @@ public final class Archive implements Closeable {
         this.store = store;
         this.index = index;
         this.mainClass = index.mainClass();
+        this.containersVerified = new AtomicIntegerArray(store.containerCount());
     }
 
     /**
@@ -82,7 +90,7 @@ public final class Archive implements Closeable {
     public static Archive open(Path path, Integrity integrity) throws IOException {
         Archive archive;
         try {
-            archive = openUnguarded(path);
+            archive = openUnguarded(path, integrity);
         } catch (RuntimeException e) {
             throw malformed(path, e);
         }
@@ -90,7 +98,7 @@ public final class Archive implements Closeable {
         return archive;
     }
 
-    private static Archive openUnguarded(Path path) throws IOException {
+    private static Archive openUnguarded(Path path, Integrity integrity) throws IOException {
         if (Files.isDirectory(path)) {
             return ExplodedStore.open(path);
         }
@@ -105,7 +113,15 @@ public final class Archive implements Closeable {
                 throw new ArchiveFormatException(path, "index of " + seal.indexLength() + " bytes at offset "
                         + seal.indexOffset() + " does not lie before the central directory");
             }
-            IndexReader index = new IndexReader(path, file.read(seal.indexOffset(), seal.indexLength()));
+            byte[] indexBytes = file.read(seal.indexOffset(), seal.indexLength());
+            if (integrity == Integrity.DIGEST) {
+                seal.checkIndex(path, indexBytes);
+            }
+            IndexReader index = new IndexReader(path, indexBytes);
+            if (integrity == Integrity.DIGEST && !index.hasDigests()) {
+                throw new ArchiveFormatException(path, ArchiveLayout.INDEX + ": the index has no digest section (packed"
+                        + " without digests), so -Dhermetic.verify=digest cannot check this archive");
+            }
             return new Archive(new SealedStore(file, index, seal), index);
         } catch (IOException | RuntimeException e) {
             file.close();
@@ -302,8 +318,20 @@ public final class Archive implements Closeable {
         ZipChecks.checkRatio(path(), name, entry.method(), entry.compressedSize(), entry.size());
         byte[] stored = store.readStored(entry, intSize(path(), name, entry.compressedSize()));
         byte[] bytes = inflate(path(), name, stored, entry.method(), size);
+        boolean digest = integrity == Integrity.DIGEST && store instanceof SealedStore;
+        if (digest && entry.container() == 0) {
+            byte[] recorded = index.applicationDigest(entry.name());
+            if (recorded == null) {
+                throw new ArchiveFormatException(path(), name + ": the index has no digest of it");
+            }
+            checkDigest(name, bytes, entry.dataOffset(), recorded);
+            return bytes;
+        }
+        if (digest) {
+            verifyContainer(entry.container());
+        }
         Integer expected;
-        if (integrity == Integrity.CRC && (expected = store.zipCrc(entry)) != null) {
+        if (integrity != Integrity.NONE && (expected = store.zipCrc(entry)) != null) {
             CRC32 crc = new CRC32();
             crc.update(bytes);
             if ((int) crc.getValue() != expected) {
@@ -313,6 +341,39 @@ public final class Archive implements Closeable {
             }
         }
         return bytes;
+    }
+
+    private void checkDigest(String name, byte[] bytes, long offset, byte[] recorded) throws ArchiveFormatException {
+        byte[] actual = Seal.sha256(bytes);
+        if (!java.security.MessageDigest.isEqual(actual, recorded)) {
+            throw new ArchiveFormatException(path(), name + ": SHA-256 of the " + bytes.length + " bytes read at offset "
+                    + offset + " is " + Seal.hex(actual) + ", the index records " + Seal.hex(recorded)
+                    + " (corrupt, or changed after packing)");
+        }
+    }
+
+    /**
+     * Under {@link Integrity#DIGEST}, hashes a nested jar whole the first time an entry of it is read (one
+     * read of the jar; a thread reading another jar is not held up).
+     */
+    private void verifyContainer(int id) throws IOException {
+        if (containersVerified.get(id) != 0) {
+            return;
+        }
+        Container container = store.container(id);
+        synchronized (container) {
+            if (containersVerified.get(id) != 0) {
+                return;
+            }
+            byte[] recorded = index.containerDigest(id);
+            byte[] actual = ((SealedStore) store).sha256(container);
+            if (!java.security.MessageDigest.isEqual(actual, recorded)) {
+                throw new ArchiveFormatException(path(), container.entry() + ": SHA-256 of the nested jar's "
+                        + container.size() + " bytes at offset " + container.offset() + " is " + Seal.hex(actual)
+                        + ", the index records " + Seal.hex(recorded) + " (corrupt, or changed after packing)");
+            }
+            containersVerified.set(id, 1);
+        }
     }
 
     /** Opens an entry's bytes as a stream (read whole: entries served by a class loader are small). */
@@ -335,7 +396,11 @@ public final class Archive implements Closeable {
      */
     public byte[] readSource(Module module) throws IOException {
         try {
-            return store.readSource(module);
+            byte[] source = store.readSource(module);
+            if (source != null && integrity == Integrity.DIGEST && store instanceof SealedStore) {
+                checkDigest(ArchiveLayout.SOURCES + module.source(), source, module.sourceOffset(), module.sourceSha256());
+            }
+            return source;
         } catch (RuntimeException e) {
             throw malformed(path(), e);
         }

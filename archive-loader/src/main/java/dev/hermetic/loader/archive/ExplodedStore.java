@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import java.util.zip.ZipEntry;
 
 /**
  * An exploded archive: a directory with the archive's layout, as {@code packer explode} writes it.
@@ -146,7 +147,8 @@ final class ExplodedStore implements Store {
             return null;
         }
         long size = Files.size(file);
-        return new IndexedEntry(packed.name(), 0, 0, packed.method(), size, size, packed.crc32(), packed.module());
+        // the file holds the entry's bytes themselves, also when the zip held them DEFLATED (a resource)
+        return new IndexedEntry(packed.name(), 0, 0, ZipEntry.STORED, size, size, packed.crc32(), packed.module());
     }
 
     @Override

@@ -4,7 +4,8 @@ package dev.hermetic.loader.archive;
  * The binary layout of the index entry, version 1. All numbers are big-endian.
  *
  * <pre>
- * header   64 bytes: magic "HRMX", version u16, source hash algorithm u8 (1 = SHA-256), 0 u8,
+ * header   64 bytes: magic "HRMX", version u16, source hash algorithm u8 (1 = SHA-256), flags u8
+ *          (bit 0: the digest section is present; other bits 0),
  *          counts of containers, modules, names,
  *          locations and hash slots (u32 each), the main class (string ref), then the offset of each
  *          section and the length of the string section (u32 each)
@@ -15,12 +16,30 @@ package dev.hermetic.loader.archive;
  * names       16 bytes each, sorted by name: name (u32+u16), location count u16, first location u32,
  *             module i32 (-1 for none)
  * locations   24 bytes each, grouped by name in class-path order: data offset u64, compressed size
- *             u32, size u32, CRC-32 u32, container u16, method u8, 0
+ *             u32, size u32, CRC-32 u32, container u16, method u8, 0. The groups of names that the
+ *             application has come first (in name order), then the others (in name order)
  * slots       8 bytes each, an open-addressing hash table (linear probing, power-of-two size, at most
  *             half full) over the names: hash u32, name id + 1 u32 (0 = empty)
  * strings     UTF-8 bytes referenced by (offset, length) pairs
+ * digests     (when flag bit 0 is set) SHA-256 [32] each, from the end of the strings to the trailer:
+ *             first one per container (the nested jar's bytes whole; zeros for the application's),
+ *             then one per location for the first K locations, where K is what the section's length
+ *             leaves (at most the location count): the SHA-256 of the inflated bytes of each
+ *             application location (zeros for a nested jar's location among them)
  * trailer     CRC-32C of everything before it, u32
  * </pre>
+ *
+ * <p><b>Digests</b> ({@code -Dhermetic.verify=digest}). Because the application's location groups come
+ * first, every application location's index is below K, and its digest is found in O(1) from the
+ * location index; K exceeds the number of application locations only by the nested locations of names
+ * that the application shares with a jar (such as {@code META-INF/MANIFEST.MF}). A module's source needs
+ * no digest here: its module record already holds the SHA-256 of the source as packed. The packer always
+ * writes this section (it costs 32 bytes per application entry and per nested jar). The digests are only
+ * as trustworthy as the index: the seal ({@code hermetic-seal/2}) records the index's own SHA-256, which
+ * the loader checks at open under {@code digest}, so that an index edited after packing (a trust flag
+ * changed, and its CRC-32C trailer, the central directory's CRC and the seal's CRC-32C recomputed) is
+ * refused. A forger who also recomputes the SHA-256 in the seal is not stopped: that needs the index's
+ * hash pinned outside the archive, or a signature.
  *
  * Fixed-size records make every lookup a few reads of one in-memory buffer: no per-entry objects are
  * built when an archive is opened, and a miss usually ends at the first empty slot.
@@ -35,10 +54,12 @@ final class IndexLayout {
     static final int LOCATION_SIZE = 24;
     static final int SLOT_SIZE = 8;
     static final int TRAILER_SIZE = 4;
+    static final int DIGEST_SIZE = 32;
 
     // header field offsets
     static final int H_VERSION = 4;
     static final int H_SOURCE_HASH = 6;
+    static final int H_FLAGS = 7;
     static final int H_CONTAINERS = 8;
     static final int H_MODULES = 12;
     static final int H_NAMES = 16;
@@ -58,6 +79,9 @@ final class IndexLayout {
      * collision-resistant, so a match means the source is the one the caches were compiled from.
      */
     static final int SOURCE_HASH_SHA256 = 1;
+
+    /** {@link #H_FLAGS} bit: the index ends with the digest section. */
+    static final int FLAG_DIGESTS = 1;
 
     private IndexLayout() {
     }

@@ -28,6 +28,10 @@ final class IndexReader {
     private final int stringsAt;
     private final int stringsLength;
     private final int locations;
+    /** Where the digest section starts, or -1 when the index has none. */
+    private final int digestsAt;
+    /** How many locations the digest section covers. */
+    private final int digestedLocations;
 
     IndexReader(Path file, byte[] index) throws ArchiveFormatException {
         this.file = file;
@@ -63,8 +67,30 @@ final class IndexReader {
         slotsAt = section(H_SLOTS_AT, slots, SLOT_SIZE);
         stringsAt = count(H_STRINGS_AT);
         stringsLength = count(H_STRINGS_LENGTH);
-        if ((long) stringsAt + stringsLength + TRAILER_SIZE != index.length) {
-            throw error("index string section does not end at the trailer");
+        int flags = Byte.toUnsignedInt(bytes.get(H_FLAGS));
+        if ((flags & ~FLAG_DIGESTS) != 0) {
+            throw error("index header flags " + Integer.toHexString(flags) + " are not supported; this loader knows 1 (digests)");
+        }
+        long stringsEnd = (long) stringsAt + stringsLength;
+        if (stringsAt < HEADER_SIZE || stringsEnd > index.length - TRAILER_SIZE) {
+            throw error("index string section of " + stringsLength + " bytes at offset " + stringsAt
+                    + " lies outside the index of " + index.length + " bytes");
+        }
+        long digestLength = index.length - TRAILER_SIZE - stringsEnd;
+        if ((flags & FLAG_DIGESTS) == 0) {
+            if (digestLength != 0) {
+                throw error("index string section does not end at the trailer");
+            }
+            digestsAt = -1;
+            digestedLocations = 0;
+        } else {
+            long covered = digestLength / DIGEST_SIZE - containers;
+            if (digestLength % DIGEST_SIZE != 0 || covered < 0 || covered > locations) {
+                throw error("index digest section of " + digestLength + " bytes does not hold " + DIGEST_SIZE
+                        + "-byte digests for " + containers + " containers and at most " + locations + " locations");
+            }
+            digestsAt = (int) stringsEnd;
+            digestedLocations = (int) covered;
         }
         if (containers == 0) {
             throw error("index has no application container");
@@ -94,6 +120,50 @@ final class IndexReader {
 
     Path file() {
         return file;
+    }
+
+    /** @return whether the index has the digest section */
+    boolean hasDigests() {
+        return digestsAt >= 0;
+    }
+
+    /** @return the SHA-256 of a nested jar's bytes, or null when the index has no digests */
+    byte[] containerDigest(int id) {
+        if (digestsAt < 0) {
+            return null;
+        }
+        if (id <= 0 || id >= containers) {
+            throw new IllegalArgumentException("no nested container " + id);
+        }
+        byte[] digest = new byte[DIGEST_SIZE];
+        bytes.get(digestsAt + id * DIGEST_SIZE, digest);
+        return digest;
+    }
+
+    /**
+     * @return the SHA-256 of the application's entry of this name (one hash probe), or null when the
+     *         index has no digests or the application has no entry of that name
+     */
+    byte[] applicationDigest(String name) throws ArchiveFormatException {
+        if (digestsAt < 0) {
+            return null;
+        }
+        int id = find(name);
+        if (id < 0 || locationCount(id) == 0) {
+            return null;
+        }
+        int location = bytes.getInt(nameRecord(id) + 8);
+        if (location < 0 || location >= locations
+                || Short.toUnsignedInt(bytes.getShort(locationsAt + location * LOCATION_SIZE + 20)) != 0) {
+            return null;
+        }
+        if (location >= digestedLocations) {
+            throw error(name + ": application location " + location + " has no digest (the digest section covers "
+                    + digestedLocations + ")");
+        }
+        byte[] digest = new byte[DIGEST_SIZE];
+        bytes.get(digestsAt + (containers + location) * DIGEST_SIZE, digest);
+        return digest;
     }
 
     int containerCount() {

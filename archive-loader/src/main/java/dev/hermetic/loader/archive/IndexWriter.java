@@ -34,6 +34,8 @@ public final class IndexWriter {
     private final List<Module> modules = new ArrayList<>();
     private final Map<String, List<IndexedEntry>> names = new TreeMap<>();
     private final Map<String, Integer> declared = new TreeMap<>();
+    private final Map<Integer, byte[]> containerDigests = new TreeMap<>();
+    private final Map<String, byte[]> appDigests = new TreeMap<>();
 
     /** @param mainClass the application's entry point, as a binary name */
     public IndexWriter(String mainClass) {
@@ -52,6 +54,48 @@ public final class IndexWriter {
         }
         containers.add(container);
         return this;
+    }
+
+    /**
+     * Adds the next class-path container with the SHA-256 of its bytes (a nested jar whole), which
+     * {@code -Dhermetic.verify=digest} checks on the first read from the jar. An index gets the digest
+     * section when digests are given for every nested jar and every application entry.
+     *
+     * @throws IllegalArgumentException when the id is not the next one, the container is the
+     *                                  application's, or the digest is not 32 bytes
+     */
+    public IndexWriter add(Container container, byte[] sha256) {
+        if (!container.nested()) {
+            throw new IllegalArgumentException("the application's classes have no digest of their own");
+        }
+        checkDigest(container.entry(), sha256);
+        add(container);
+        containerDigests.put(container.id(), sha256.clone());
+        return this;
+    }
+
+    /**
+     * Adds an application class or resource with the SHA-256 of its inflated bytes, which
+     * {@code -Dhermetic.verify=digest} checks on every read.
+     *
+     * @throws IllegalArgumentException as {@link #add(IndexedEntry)}, or when the entry is not the
+     *                                  application's or the digest is not 32 bytes
+     */
+    public IndexWriter add(IndexedEntry entry, byte[] sha256) {
+        if (entry.container() != 0) {
+            throw new IllegalArgumentException(entry.name() + ": digests are given per nested jar, not per entry");
+        }
+        checkDigest(entry.name(), sha256);
+        add(entry);
+        appDigests.put(entry.name(), sha256.clone());
+        return this;
+    }
+
+    private static void checkDigest(String name, byte[] sha256) {
+        if (sha256 == null || sha256.length != DIGEST_SIZE) {
+            throw new IllegalArgumentException(name + ": a SHA-256 has " + DIGEST_SIZE + " bytes, not "
+                    + (sha256 == null ? "none" : sha256.length));
+        }
     }
 
     /**
@@ -114,8 +158,13 @@ public final class IndexWriter {
         return this;
     }
 
-    /** @return the index bytes */
+    /**
+     * @return the index bytes
+     * @throws IllegalStateException when digests were given for some nested jars or application entries
+     *                               but not for all
+     */
     public byte[] toBytes() {
+        boolean digests = digests();
         Strings strings = new Strings();
         int nameCount = names.size();
         int locationCount = names.values().stream().mapToInt(List::size).sum();
@@ -130,6 +179,7 @@ public final class IndexWriter {
         ByteBuffer body = ByteBuffer.allocate(stringsAt);
 
         body.putInt(0, MAGIC).putShort(H_VERSION, (short) VERSION).put(H_SOURCE_HASH, (byte) SOURCE_HASH_SHA256)
+                .put(H_FLAGS, (byte) (digests ? FLAG_DIGESTS : 0))
                 .putInt(H_CONTAINERS, containers.size()).putInt(H_MODULES, modules.size())
                 .putInt(H_NAMES, nameCount).putInt(H_LOCATIONS, locationCount).putInt(H_SLOTS, slotCount)
                 .putInt(H_CONTAINERS_AT, containersAt).putInt(H_MODULES_AT, modulesAt)
@@ -150,12 +200,33 @@ public final class IndexWriter {
             strings.put(body, m.compilerOptions());
             body.put(new byte[6]);
         }
+        // location groups: the application's names first, so that their locations have the lowest indexes
+        Map<String, Integer> firstLocation = new TreeMap<>();
+        int assigned = 0;
+        int digestedLocations = 0;
+        for (boolean application : new boolean[] {true, false}) {
+            for (Map.Entry<String, List<IndexedEntry>> named : names.entrySet()) {
+                if (application == hasApplicationLocation(named.getValue())) {
+                    firstLocation.put(named.getKey(), assigned);
+                    assigned += named.getValue().size();
+                }
+            }
+            if (application) {
+                digestedLocations = assigned; // the digest section covers the groups of the application's names
+            }
+        }
+        ByteBuffer digestSection = ByteBuffer.allocate(digests ? (containers.size() + digestedLocations) * DIGEST_SIZE : 0);
+        if (digests) {
+            for (Map.Entry<Integer, byte[]> d : containerDigests.entrySet()) {
+                digestSection.put(d.getKey() * DIGEST_SIZE, d.getValue());
+            }
+        }
         int nameId = 0;
-        int location = 0;
         int mask = slotCount - 1;
         for (Map.Entry<String, List<IndexedEntry>> named : names.entrySet()) {
             List<IndexedEntry> locations = new ArrayList<>(named.getValue());
             locations.sort(Comparator.comparingInt(IndexedEntry::container));
+            int location = firstLocation.get(named.getKey());
             body.position(namesAt + nameId * NAME_SIZE);
             strings.put(body, named.getKey());
             Integer module = declared.get(named.getKey());
@@ -167,7 +238,9 @@ public final class IndexWriter {
                         .putInt(e.crc32()).putShort((short) e.container()).put((byte) e.method())
                         .put((byte) 0);
             }
-            location += locations.size();
+            if (digests && hasApplicationLocation(locations)) {
+                digestSection.put((containers.size() + location) * DIGEST_SIZE, appDigests.get(named.getKey()));
+            }
             int hash = hash(named.getKey());
             int slot = hash & mask;
             while (body.getInt(slotsAt + slot * SLOT_SIZE + 4) != 0) {
@@ -178,14 +251,43 @@ public final class IndexWriter {
         }
         body.putInt(H_STRINGS_LENGTH, strings.size());
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream(stringsAt + strings.size() + TRAILER_SIZE);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(stringsAt + strings.size() + digestSection.capacity()
+                + TRAILER_SIZE);
         out.write(body.array(), 0, stringsAt);
         strings.writeTo(out);
+        out.write(digestSection.array(), 0, digestSection.capacity());
         CRC32C crc = new CRC32C();
         byte[] withoutTrailer = out.toByteArray();
         crc.update(withoutTrailer);
         return ByteBuffer.allocate(withoutTrailer.length + TRAILER_SIZE).put(withoutTrailer)
                 .putInt((int) crc.getValue()).array();
+    }
+
+    /** @return whether the digest section is to be written: digests were given, and for everything */
+    private boolean digests() {
+        if (containerDigests.isEmpty() && appDigests.isEmpty()) {
+            return false;
+        }
+        for (Container c : containers) {
+            if (c.nested() && !containerDigests.containsKey(c.id())) {
+                throw new IllegalStateException("digests were given, but none for nested jar " + c.entry());
+            }
+        }
+        for (Map.Entry<String, List<IndexedEntry>> named : names.entrySet()) {
+            if (hasApplicationLocation(named.getValue()) && !appDigests.containsKey(named.getKey())) {
+                throw new IllegalStateException("digests were given, but none for application entry " + named.getKey());
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasApplicationLocation(List<IndexedEntry> locations) {
+        for (IndexedEntry e : locations) {
+            if (e.container() == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The module of a name is the one its application cache names; libraries have none. */

@@ -15,36 +15,43 @@ import java.util.zip.CRC32C;
  * The archive comment that locates the index and binds its trust flags to the archive as packed:
  *
  * <pre>
- * hermetic-seal/1 index=OFFSET+LENGTH cd=OFFSET+SIZE crc32c=CRC
+ * hermetic-seal/2 index=OFFSET+LENGTH cd=OFFSET+SIZE crc32c=CRC sha256=INDEX-SHA-256
  * </pre>
  *
  * with fixed-width lower-case hex numbers, so the packer can write a placeholder of the final length
  * and fill it in once the central directory exists. The seal lives in the comment, after the central
  * directory, because the index cannot contain a checksum of the central directory that lists it.
- * It detects edits by zip tools (which rewrite the central directory), not a forger, who could as well
- * rewrite the caches.
+ * It detects edits by zip tools (which rewrite the central directory). The index's SHA-256, checked at
+ * open under {@code -Dhermetic.verify=digest} only, also detects an index edited on purpose with its
+ * CRCs and the seal's CRC-32C recomputed (a trust flag changed without re-packing); a forger who
+ * recomputes that SHA-256 too is not detected.
  *
  * @param indexOffset   where the index entry's bytes start
  * @param indexLength   the index entry's length
  * @param centralOffset where the central directory starts
  * @param centralSize   the central directory's size
  * @param centralCrc    CRC-32C of the central directory's bytes
+ * @param indexSha256   SHA-256 of the index entry's bytes
  */
-record Seal(long indexOffset, int indexLength, long centralOffset, long centralSize, int centralCrc) {
-    private static final String PREFIX = "hermetic-seal/1 index=";
+record Seal(long indexOffset, int indexLength, long centralOffset, long centralSize, int centralCrc, byte[] indexSha256) {
+    private static final String PREFIX = "hermetic-seal/2 index=";
 
     static String placeholder() {
-        return new Seal(0, 0, 0, 0, 0).toComment();
+        return new Seal(0, 0, 0, 0, 0, new byte[IndexLayout.DIGEST_SIZE]).toComment();
     }
 
     /** Formats by hand: {@code String.format} costs milliseconds the first time, on the launch path. */
     String toComment() {
-        StringBuilder comment = new StringBuilder(PREFIX.length() + 78).append(PREFIX);
+        StringBuilder comment = new StringBuilder(PREFIX.length() + 150).append(PREFIX);
         hex(comment, indexOffset, 16).append('+');
         hex(comment, Integer.toUnsignedLong(indexLength), 8).append(" cd=");
         hex(comment, centralOffset, 16).append('+');
         hex(comment, centralSize, 16).append(" crc32c=");
-        return hex(comment, Integer.toUnsignedLong(centralCrc), 8).toString();
+        hex(comment, Integer.toUnsignedLong(centralCrc), 8).append(" sha256=");
+        for (byte b : indexSha256) {
+            comment.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return comment.toString();
     }
 
     private static StringBuilder hex(StringBuilder to, long value, int digits) {
@@ -68,7 +75,16 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
             long centralOffset = Long.parseUnsignedLong(text, at + 29, at + 45, 16);
             long centralSize = Long.parseUnsignedLong(text, at + 46, at + 62, 16);
             int crc = Integer.parseUnsignedInt(text, at + 70, at + 78, 16);
-            Seal seal = new Seal(indexOffset, indexLength, centralOffset, centralSize, crc);
+            byte[] sha = new byte[IndexLayout.DIGEST_SIZE];
+            for (int i = 0; i < sha.length; i++) {
+                int hi = Character.digit(text.charAt(at + 86 + 2 * i), 16);
+                int lo = Character.digit(text.charAt(at + 87 + 2 * i), 16);
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                sha[i] = (byte) (hi << 4 | lo);
+            }
+            Seal seal = new Seal(indexOffset, indexLength, centralOffset, centralSize, crc, sha);
             return seal.toComment().equals(text) ? seal : null;
         } catch (NumberFormatException e) {
             return null;
@@ -86,6 +102,40 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
             done += count;
         }
         return (int) crc.getValue();
+    }
+
+    /** @return the SHA-256 of some bytes */
+    static byte[] sha256(byte[] bytes) {
+        return sha256().digest(bytes);
+    }
+
+    static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /**
+     * Checks that the index read is the one packed (the {@code digest} level's check at open).
+     *
+     * @throws ArchiveFormatException naming the archive and the index when its SHA-256 differs
+     */
+    void checkIndex(Path archive, byte[] index) throws ArchiveFormatException {
+        byte[] actual = sha256(index);
+        if (!java.security.MessageDigest.isEqual(actual, indexSha256)) {
+            throw new ArchiveFormatException(archive, ArchiveLayout.INDEX + ": SHA-256 of the index is " + hex(actual)
+                    + ", the seal records " + hex(indexSha256) + " (the index was changed after packing)");
+        }
+    }
+
+    static String hex(byte[] bytes) {
+        StringBuilder hex = new StringBuilder(bytes.length * 2);
+        for (byte b : bytes) {
+            hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return hex.toString();
     }
 
     /** @return whether this seal describes the archive as it is now */
@@ -118,8 +168,9 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
             out.write(central);
             CRC32C crc = new CRC32C();
             crc.update(central);
+            byte[] indexSha256 = sha256(file.read(indexOffset, indexLength));
             byte[] seal = new Seal(indexOffset, indexLength, end.centralOffset(), end.centralSize(),
-                    (int) crc.getValue()).toComment().getBytes(StandardCharsets.ISO_8859_1);
+                    (int) crc.getValue(), indexSha256).toComment().getBytes(StandardCharsets.ISO_8859_1);
             out.seek(out.length() - seal.length);
             out.write(seal);
         }

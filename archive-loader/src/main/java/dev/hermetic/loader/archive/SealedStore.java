@@ -136,6 +136,19 @@ final class SealedStore implements Store {
         return module.hasSource() ? new Archive.Stamp(module.sourceSize(), module.sourceTime()) : null;
     }
 
+    /** @return the SHA-256 of a nested jar's bytes, read in chunks through the archive's own handle */
+    byte[] sha256(Container container) throws IOException {
+        java.security.MessageDigest digest = Seal.sha256();
+        byte[] chunk = new byte[(int) Math.min(Math.max(container.size(), 1), 1 << 16)];
+        for (long done = 0; done < container.size(); ) {
+            int count = (int) Math.min(chunk.length, container.size() - done);
+            file.read(container.offset() + done, chunk, 0, count);
+            digest.update(chunk, 0, count);
+            done += count;
+        }
+        return digest.digest();
+    }
+
     @Override
     public InputStream openContainer(Container container) throws IOException {
         return Archive.openSlice(file.path(), container.offset(), container.size());

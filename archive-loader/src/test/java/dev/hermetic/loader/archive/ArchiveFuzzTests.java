@@ -38,9 +38,17 @@ class ArchiveFuzzTests {
         }
     }
 
-    /** Opens, finds and reads as a class loader would; only {@link ArchiveFormatException} may end it. */
+    /**
+     * Opens, finds and reads as a class loader would, at the default level and under {@code digest};
+     * only {@link ArchiveFormatException} may end it.
+     */
     static void exercise(Path file) throws IOException {
-        try (Archive archive = Archive.open(file)) {
+        exercise(file, Integrity.DEFAULT);
+        exercise(file, Integrity.DIGEST);
+    }
+
+    private static void exercise(Path file, Integrity integrity) throws IOException {
+        try (Archive archive = Archive.open(file, integrity)) {
             int reads = 0;
             for (String name : NAMES) {
                 for (IndexedEntry e : archive.findAll(name)) {
@@ -98,6 +106,12 @@ class ArchiveFuzzTests {
             }
             for (String name : NAMES) {
                 reader.find(name);
+                reader.applicationDigest(name);
+            }
+            if (reader.hasDigests()) {
+                for (int c = 1; c < Math.min(reader.containerCount(), MAX_READS); c++) {
+                    reader.containerDigest(c);
+                }
             }
         } catch (ArchiveFormatException expected) {
             // refused: fine

@@ -45,7 +45,8 @@ public final class FuzzSeeds {
                 .write(work.resolve("seed.jar"));
         byte[] archive = Files.readAllBytes(packed.path());
         byte[] edited = archive.clone();
-        edited[edited.length - 1] = (byte) (edited[edited.length - 1] == '0' ? '1' : '0');
+        int crcDigit = edited.length - 1 - " sha256=".length() - 64; // the last digit of the seal's CRC-32C
+        edited[crcDigit] = (byte) (edited[crcDigit] == '0' ? '1' : '0');
         byte[] index = new byte[packed.indexLength()];
         System.arraycopy(archive, (int) packed.indexOffset(), index, 0, index.length);
         Map<String, byte[]> seeds = new LinkedHashMap<>();

@@ -49,7 +49,8 @@ import javax.tools.ToolProvider;
  *       outer file (nested jar's data offset + inner data offset).</li>
  *   <li>{@link IndexWriter} gets the containers (application first, then the jars in order), the
  *       modules and every entry, optionally edited by {@link Builder#editEntries} (to make wrong
- *       indexes on purpose). Its bytes, optionally edited by {@link Builder#editIndex}, become the last
+ *       indexes on purpose), with the SHA-256 of each application entry and nested jar as the packer
+ *       gives them (unless {@link Builder#withoutDigests}). Its bytes, optionally edited by {@link Builder#editIndex}, become the last
  *       entry {@link ArchiveLayout#INDEX}, STORED.</li>
  *   <li>The zip comment is {@link IndexWriter#SEAL_PLACEHOLDER}; once the file is closed,
  *       {@link IndexWriter#seal} overwrites it with the seal.</li>
@@ -256,6 +257,7 @@ public final class TestArchives {
         private final Map<String, byte[]> libs = new LinkedHashMap<>();
         private UnaryOperator<IndexedEntry> entryEdit = UnaryOperator.identity();
         private UnaryOperator<byte[]> indexEdit = UnaryOperator.identity();
+        private boolean digests = true;
 
         private Builder(String mainClass) {
             this.mainClass = mainClass;
@@ -320,6 +322,12 @@ public final class TestArchives {
             return this;
         }
 
+        /** Writes the index without its digest section (as before {@code hermetic.verify=digest} existed). */
+        public Builder withoutDigests() {
+            digests = false;
+            return this;
+        }
+
         /** Edits the index bytes before they are written. */
         public Builder editIndex(UnaryOperator<byte[]> edit) {
             indexEdit = edit;
@@ -363,10 +371,20 @@ public final class TestArchives {
                     }
                 }
                 IndexWriter writer = new IndexWriter(mainClass);
-                containers.forEach(writer::add);
+                for (Container c : containers) {
+                    if (digests && c.nested()) {
+                        writer.add(c, sha256(libs.get(c.entry().substring(ArchiveLayout.LIB.length()))));
+                    } else {
+                        writer.add(c);
+                    }
+                }
                 modules.forEach(writer::add);
                 for (IndexedEntry e : entries) {
-                    writer.add(entryEdit.apply(e));
+                    if (digests && e.container() == 0) {
+                        writer.add(entryEdit.apply(e), sha256(app.get(e.name())));
+                    } else {
+                        writer.add(entryEdit.apply(e));
+                    }
                 }
                 index = indexEdit.apply(writer.toBytes());
                 indexOffset = put(zip, counter, ArchiveLayout.INDEX, index, true);

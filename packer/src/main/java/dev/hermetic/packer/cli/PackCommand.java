@@ -32,6 +32,8 @@ import picocli.CommandLine.Option;
                 "      --validation-rule 'com/example/legacy/**=timestamp'",
                 "  packer pack --out app.jar --sources src/main/java \\",
                 "      --main-class com.example.Main --no-caches",
+                "  packer pack --out app.jar --app target/app.jar --compress-resources \\",
+                "      --reuse app.jar",
                 "", "Validation modes: trusted (serve the cache, never look at the source), checked (serve the "
                 + "cache if the source's SHA-256 is the recorded one, else recompile), timestamp (compare the "
                 + "source's size and time). A module whose source is shipped gets the mode of the first "
@@ -90,13 +92,31 @@ final class PackCommand implements Callable<Integer> {
             + "them to check them and to learn their classes, and the loader compiles each on first use.")
     boolean noCaches;
 
+    @Option(names = "--compress-resources", description = "DEFLATE the application's resources (files that are not "
+            + "class files) where that makes them smaller. Classes, sources, nested jars and the index stay stored: "
+            + "they are read in place.")
+    boolean compressResources;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads that compress resources (default: the "
+            + "available processors). The archive is byte-identical whatever N.")
+    Integer threads;
+
+    @Option(names = "--reuse", paramLabel = "OLD.jar", description = "An archive packed earlier with "
+            + "--compress-resources: resources whose content is unchanged are copied from it compressed instead of "
+            + "being compressed again. The archive is byte-identical to a pack without --reuse.")
+    Path reuse;
+
     @Override
     public Integer call() throws Exception {
         if (apps.isEmpty() && sources.isEmpty() && libs.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --app, --sources or --lib");
         }
         PackOptions.Builder options = PackOptions.builder().out(out).mainClass(mainClass).release(release)
-                .timestamp(timestamp(timestamp, System.getenv("SOURCE_DATE_EPOCH"))).caches(!noCaches);
+                .timestamp(timestamp(timestamp, System.getenv("SOURCE_DATE_EPOCH"))).caches(!noCaches)
+                .compressResources(compressResources).reuse(reuse);
+        if (threads != null) {
+            options.threads(threads);
+        }
         apps.forEach(options::addApp);
         libs.forEach(options::addLib);
         sources.forEach(options::addSources);
@@ -127,6 +147,10 @@ final class PackCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf(Locale.ROOT, "packed %s: %d bytes, %d entries, %d modules, %d nested jars, main class %s%n",
                 result.archive(), result.size(), result.entries(), result.modules(), result.nestedJars(),
                 result.mainClass());
+        if (compressResources) {
+            spec.commandLine().getOut().printf(Locale.ROOT, "resources: %d deflated%s%n", result.deflated(),
+                    reuse == null ? "" : ", " + result.reused() + " copied unchanged from " + reuse);
+        }
         return 0;
     }
 

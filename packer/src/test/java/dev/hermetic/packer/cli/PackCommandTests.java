@@ -168,4 +168,66 @@ class PackCommandTests {
                 "gets the mode of the first --validation-rule whose GLOB matches its source path, else --validation, "
                         + "else the default: trusted for classes the packer compiled, checked for --app classes.");
     }
+
+    @Test
+    void packWhenCompressResourcesWithReuseThenExitsZeroAndSaysWhatWasDeflatedAndCopied() throws IOException {
+        Path resources = work.resolve("resources");
+        java.nio.file.Files.createDirectories(resources.resolve("com/example"));
+        java.nio.file.Files.writeString(resources.resolve("com/example/data.txt"), "data line\n".repeat(200));
+        Path old = work.resolve("old.jar");
+        Path out = work.resolve("new.jar");
+        CliRun first = CliRun.of("pack", "--out", old.toString(), "--app", classes.toString(), "--app",
+                resources.toString(), "--main-class", MAIN, "--compress-resources", "--threads", "2");
+
+        CliRun second = CliRun.of("pack", "--out", out.toString(), "--app", classes.toString(), "--app",
+                resources.toString(), "--main-class", MAIN, "--compress-resources", "--reuse", old.toString());
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).endsWith("resources: 1 deflated" + NL);
+        assertThat(second.exit()).as(second.err()).isZero();
+        assertThat(second.out()).endsWith("resources: 1 deflated, 1 copied unchanged from " + old + NL);
+        assertThat(java.nio.file.Files.readAllBytes(out)).isEqualTo(java.nio.file.Files.readAllBytes(old));
+        CliRun explain = CliRun.of("explain", out.toString(), "com/example/data.txt");
+        assertThat(explain.exit()).isZero();
+        assertThat(explain.out()).contains("(deflated, 2000 bytes, crc32 ");
+        CliRun inspect = CliRun.of("inspect", out.toString());
+        assertThat(inspect.out()).containsPattern("deflated +2000 com/example/data.txt");
+        assertThat(CliRun.of("verify", out.toString()).exit()).isZero();
+        CliRun diff = CliRun.of("diff", out.toString(), old.toString());
+        assertThat(diff.exit()).isZero();
+    }
+
+    @Test
+    void packWhenThreadsIsZeroThenExitsTwoWithOneLine() {
+        assertUsageError("packer: --threads: must be at least 1, not 0 (see 'packer pack --help')",
+                "pack", "--out", work.resolve("x.jar").toString(), "--app", classes.toString(), "--main-class", MAIN,
+                "--compress-resources", "--threads", "0");
+    }
+
+    @Test
+    void packWhenThreadsIsNotANumberThenExitsTwoWithOneLine() {
+        assertUsageError("packer: Invalid value for option '--threads': 'many' is not an int (see 'packer pack --help')",
+                "pack", "--out", work.resolve("x.jar").toString(), "--app", classes.toString(), "--main-class", MAIN,
+                "--compress-resources", "--threads", "many");
+    }
+
+    @Test
+    void packWhenReuseWithoutCompressResourcesThenExitsTwoWithOneLine() {
+        assertUsageError("packer: --reuse copies compressed resources: give --compress-resources too"
+                        + " (see 'packer pack --help')",
+                "pack", "--out", work.resolve("x.jar").toString(), "--app", classes.toString(), "--main-class", MAIN,
+                "--reuse", work.resolve("old.jar").toString());
+    }
+
+    @Test
+    void packWhenReuseFileIsMissingThenExitsOneNamingIt() {
+        Path missing = work.resolve("missing.jar");
+
+        CliRun result = CliRun.of("pack", "--out", work.resolve("x.jar").toString(), "--app", classes.toString(),
+                "--main-class", MAIN, "--compress-resources", "--reuse", missing.toString());
+
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).isEqualTo("packer: " + missing + ": --reuse: no such file or directory" + NL);
+    }
 }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Regenerates every figure of benchmarks/README.md: builds, copies the benchmark jar aside (other builds
+# may rebuild it meanwhile), then runs the start-up harness and the JMH suites, writing to benchmarks/target/results/.
+#   benchmarks/run-all.sh quick   # what README.md shows: a few tens of minutes on 2 cores
+#   benchmarks/run-all.sh full    # 1k/10k/50k classes, 20 runs, more forks and iterations: hours
+set -euo pipefail
+mode=${1:-quick}
+cd "$(dirname "$0")/.."
+mvn -B -q install -DskipTests -f archive-loader/pom.xml
+mvn -B -q install -DskipTests -f packer/pom.xml
+mvn -B -q package -DskipTests -f benchmarks/pom.xml
+out=benchmarks/target/results
+mkdir -p "$out"
+jar=$out/benchmarks.jar
+cp benchmarks/target/benchmarks.jar "$jar"
+uname -a > "$out/machine.txt"; nproc >> "$out/machine.txt"; cat /proc/loadavg >> "$out/machine.txt"
+if [ "$mode" = full ]; then
+  sizes=0,1000,10000,50000; runs=20; forks=3; defforks=40; wi=5; it=10
+else
+  sizes=0,10000; runs=10; forks=1; defforks=10; wi=2; it=3
+fi
+java -cp "$jar" dev.hermetic.benchmarks.StartupBenchmark --sizes "$sizes" --runs "$runs" | tee "$out/startup.md"
+java -jar "$jar" ArchiveOpenBenchmark -f "$forks" -wi "$wi" -i "$it" -w 1s -r 1s -rf text -rff "$out/jmh-open.txt"
+java -jar "$jar" ArchiveLookupBenchmark -p entries=1000,100000 -f "$forks" -wi "$wi" -i "$it" -w 500ms -r 500ms \
+  -rf text -rff "$out/jmh-lookup.txt"
+java -jar "$jar" ClassDefinitionBenchmark -f "$defforks" -rf text -rff "$out/jmh-define.txt"
+java -jar "$jar" PackerBenchmark -f "$forks" -wi 1 -i "$it" -rf text -rff "$out/jmh-packer.txt"
