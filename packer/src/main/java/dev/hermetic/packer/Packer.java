@@ -101,6 +101,11 @@ public final class Packer {
             }
             Files.move(temporary, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return result;
+        } catch (PackException e) {
+            throw e;
+        } catch (IOException e) {
+            // a full disk or a file size limit says only "No space left on device": name the output
+            throw new PackException(out, "cannot write the archive: " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(temporary);
         }

@@ -112,8 +112,8 @@ class PackerFaultTests {
             Path out = mount.resolve("app.jar");
             Path lib = lib("two-mib.jar", 2 << 20);
             assertThatThrownBy(() -> Packer.pack(options(out, lib)))
-                    .isInstanceOf(IOException.class)
-                    .hasMessageContaining("No space left on device");
+                    .isInstanceOf(PackException.class)
+                    .hasMessage(out + ": cannot write the archive: No space left on device");
             assertThat(out).doesNotExist();
             try (Stream<Path> left = Files.list(mount)) {
                 assertThat(left).isEmpty();
@@ -145,7 +145,7 @@ class PackerFaultTests {
 
         String stderr = Files.readString(tmp.resolve("child.err"));
         assertThat(child.exitValue()).as(stderr).isEqualTo(1);
-        assertThat(stderr).isEqualTo("packer: File too large" + System.lineSeparator());
+        assertThat(stderr).isEqualTo("packer: " + out + ": cannot write the archive: File too large" + System.lineSeparator());
         assertThat(Files.readAllBytes(out)).as("previous output").isEqualTo(previous);
         assertThat(debris(directory, out)).as("temporary files").isEmpty();
         try (Stream<Path> left = Files.list(directory)) {
