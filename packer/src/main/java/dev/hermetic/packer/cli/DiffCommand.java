@@ -1,20 +1,15 @@
 package dev.hermetic.packer.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hermetic.packer.ArchiveDiff;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code packer diff}: see {@link ArchiveDiff}. */
@@ -37,14 +32,14 @@ final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "B", description = "The second archive.")
     Path b;
 
-    @Option(names = "--json", description = "Print JSON for machines.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() throws IOException {
         ArchiveDiff diff = ArchiveDiff.compare(a, b);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled) {
             out.println(json(diff));
         } else {
             for (ArchiveDiff.Change change : diff.changes()) {
@@ -73,9 +68,7 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private static String json(ArchiveDiff d) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JsonGenerator g = new JsonFactory().createGenerator(bytes, JsonEncoding.UTF8)) {
-            g.useDefaultPrettyPrinter();
+        return JsonOutput.render(g -> {
             g.writeStartObject();
             g.writeStringField("a", d.a().toString());
             g.writeStringField("b", d.b().toString());
@@ -95,7 +88,6 @@ final class DiffCommand implements Callable<Integer> {
             }
             g.writeEndArray();
             g.writeEndObject();
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+        });
     }
 }

@@ -1,23 +1,18 @@
 package dev.hermetic.packer.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hermetic.loader.archive.ArchiveLayout;
 import dev.hermetic.loader.archive.Module;
 import dev.hermetic.packer.Explanation;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code packer explain}: see {@link Explanation}. */
@@ -43,8 +38,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "CLASS", description = "The class or entry to look up.")
     String name;
 
-    @Option(names = "--json", description = "Print JSON for machines.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() throws IOException {
@@ -53,7 +48,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Explanation e = Explanation.of(file, name);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled) {
             out.println(json(e));
         } else {
             text(e, out);
@@ -91,9 +86,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private static String json(Explanation e) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JsonGenerator g = new JsonFactory().createGenerator(bytes, JsonEncoding.UTF8)) {
-            g.useDefaultPrettyPrinter();
+        return JsonOutput.render(g -> {
             g.writeStartObject();
             g.writeStringField("archive", e.archive().toString());
             g.writeStringField("query", e.query());
@@ -128,7 +121,6 @@ final class ExplainCommand implements Callable<Integer> {
             }
             g.writeStringField("decision", e.decision());
             g.writeEndObject();
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+        });
     }
 }

@@ -1,7 +1,5 @@
 package dev.hermetic.packer.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hermetic.loader.archive.Container;
 import dev.hermetic.loader.archive.IndexedEntry;
@@ -9,10 +7,8 @@ import dev.hermetic.loader.archive.Module;
 import dev.hermetic.loader.archive.ValidationMode;
 import dev.hermetic.packer.Inspection;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -20,7 +16,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code packer inspect}: the archive's index, readable or as JSON. */
@@ -35,14 +30,14 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The archive.")
     Path file;
 
-    @Option(names = "--json", description = "Print JSON for machines.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() throws IOException {
         Inspection inspection = Inspection.of(file);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled) {
             out.println(json(inspection));
         } else {
             text(inspection, out);
@@ -88,9 +83,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static String json(Inspection in) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JsonGenerator g = new JsonFactory().createGenerator(bytes, JsonEncoding.UTF8)) {
-            g.useDefaultPrettyPrinter();
+        return JsonOutput.render(g -> {
             g.writeStartObject();
             g.writeStringField("archive", in.archive().toString());
             g.writeNumberField("size", in.size());
@@ -153,7 +146,6 @@ final class InspectCommand implements Callable<Integer> {
             }
             g.writeEndArray();
             g.writeEndObject();
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+        });
     }
 }

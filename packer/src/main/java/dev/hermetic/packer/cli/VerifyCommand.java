@@ -1,20 +1,15 @@
 package dev.hermetic.packer.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hermetic.packer.Verification;
 import dev.hermetic.packer.Verifier;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code packer verify}: see {@link Verifier}. */
@@ -37,14 +32,14 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The archive.")
     Path file;
 
-    @Option(names = "--json", description = "Print JSON for machines.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() throws IOException {
         Verification verification = Verifier.verify(file);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled) {
             out.println(json(verification));
         } else {
             for (Verification.Problem problem : verification.problems()) {
@@ -71,9 +66,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private static String json(Verification v) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JsonGenerator g = new JsonFactory().createGenerator(bytes, JsonEncoding.UTF8)) {
-            g.useDefaultPrettyPrinter();
+        return JsonOutput.render(g -> {
             g.writeStartObject();
             g.writeStringField("archive", v.archive().toString());
             g.writeBooleanField("ok", v.ok());
@@ -102,7 +95,6 @@ final class VerifyCommand implements Callable<Integer> {
             }
             g.writeEndArray();
             g.writeEndObject();
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+        });
     }
 }
