@@ -17,19 +17,18 @@ import java.util.zip.ZipEntry;
  * <p>An application entry keeps the CRC-32 the index recorded when the index has it, so a caller can
  * tell a cache that was replaced from one that was not; entries the edit added carry their own.
  */
-final class EditedStore implements Store {
+final class EditedStore extends Store {
     private final FileBlock file;
     private final String identity;
-    private final Container[] containers;
     private final Map<String, List<IndexedEntry>> names = new HashMap<>();
     private final Map<String, ZipChecks.Entry> sources = new HashMap<>();
     /** The CRC-32 the central directory gives each application entry, by data offset. */
     private final Map<Long, Integer> zipCrcs = new HashMap<>();
 
     private EditedStore(FileBlock file, String identity, Container[] containers) {
+        super(containers);
         this.file = file;
         this.identity = identity;
-        this.containers = containers;
     }
 
     /**
@@ -180,15 +179,7 @@ final class EditedStore implements Store {
         return identity;
     }
 
-    @Override
-    public Container container(int id) {
-        return containers[id];
-    }
 
-    @Override
-    public int containerCount() {
-        return containers.length;
-    }
 
     @Override
     public IndexedEntry find(String name) {

@@ -23,16 +23,15 @@ import java.util.zip.ZipEntry;
  * <p>A directory has no seal: the index's trust flags are honoured as recorded, since the developer who
  * exploded the archive chose them; {@code -Dhermetic.check=always} audits every module instead.
  */
-final class ExplodedStore implements Store {
+final class ExplodedStore extends Store {
     private final Path root;
     private final IndexReader index;
-    private final Container[] containers;
     private final FileBlock[] jars;
 
     private ExplodedStore(Path root, IndexReader index) throws ArchiveFormatException {
+        super(index.containers());
         this.root = root;
         this.index = index;
-        this.containers = index.containers();
         this.jars = new FileBlock[containers.length];
     }
 
@@ -83,15 +82,7 @@ final class ExplodedStore implements Store {
                 + " files crc32c=" + Integer.toHexString((int) files.getValue());
     }
 
-    @Override
-    public Container container(int id) {
-        return containers[id];
-    }
 
-    @Override
-    public int containerCount() {
-        return containers.length;
-    }
 
     @Override
     public IndexedEntry find(String name) throws IOException {

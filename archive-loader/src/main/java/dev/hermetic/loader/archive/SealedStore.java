@@ -6,17 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A zip whose seal matches: every name and offset comes from the index, as packed. */
-final class SealedStore implements Store {
+final class SealedStore extends Store {
     private final FileBlock file;
     private final IndexReader index;
     private final Seal seal;
-    private final Container[] containers;
 
     SealedStore(FileBlock file, IndexReader index, Seal seal) throws ArchiveFormatException {
+        super(index.containers());
         this.file = file;
         this.index = index;
         this.seal = seal;
-        this.containers = index.containers();
         checkContainers();
     }
 
@@ -73,15 +72,7 @@ final class SealedStore implements Store {
         return "sealed " + seal.toComment();
     }
 
-    @Override
-    public Container container(int id) {
-        return containers[id];
-    }
 
-    @Override
-    public int containerCount() {
-        return containers.length;
-    }
 
     @Override
     public IndexedEntry find(String name) throws IOException {

@@ -9,44 +9,56 @@ import java.util.List;
  * How one way of opening an archive finds names and reads bytes: a sealed zip through its index
  * ({@link SealedStore}), a zip edited after packing through its central directories
  * ({@link EditedStore}), or an exploded directory through its index and files ({@link ExplodedStore}).
- * Module metadata always comes from the index, which all three share.
+ * Module metadata always comes from the index, which all three share; the class path, as it is now,
+ * is held here.
  */
-interface Store extends Closeable {
+abstract class Store implements Closeable {
+    /** The class path as it is now, application first. */
+    final Container[] containers;
+
+    Store(Container[] containers) {
+        this.containers = containers;
+    }
+
+    final Container container(int id) {
+        return containers[id];
+    }
+
+    final int containerCount() {
+        return containers.length;
+    }
+
     /** @return whether this is an exploded directory rather than a zip */
-    boolean exploded();
+    abstract boolean exploded();
 
     /** @return whether the index's trust flags may be honoured */
-    boolean trustBound();
+    abstract boolean trustBound();
 
     /** @return a string that changes whenever the class path the archive serves may have changed */
-    String identity() throws IOException;
-
-    Container container(int id);
-
-    int containerCount();
+    abstract String identity() throws IOException;
 
     /** @return the first entry of the name in class-path order, or null */
-    IndexedEntry find(String name) throws IOException;
+    abstract IndexedEntry find(String name) throws IOException;
 
-    List<IndexedEntry> findAll(String name) throws IOException;
+    abstract List<IndexedEntry> findAll(String name) throws IOException;
 
-    List<IndexedEntry> entries() throws IOException;
+    abstract List<IndexedEntry> entries() throws IOException;
 
     /** @return the entry's bytes as stored: {@code entry.compressedSize()} bytes */
-    byte[] readStored(IndexedEntry entry, int count) throws IOException;
+    abstract byte[] readStored(IndexedEntry entry, int count) throws IOException;
 
     /**
      * @return the zip CRC-32 the bytes {@link #readStored} returns must have once inflated, or null when
      *         the store has none to check them against (an exploded directory's files)
      */
-    Integer zipCrc(IndexedEntry entry);
+    abstract Integer zipCrc(IndexedEntry entry);
 
     /** @return the module's source as the archive holds it now, or null when it holds none */
-    byte[] readSource(Module module) throws IOException;
+    abstract byte[] readSource(Module module) throws IOException;
 
     /** @return the size and time of the module's source as the archive holds it now, or null */
-    Archive.Stamp sourceStamp(Module module) throws IOException;
+    abstract Archive.Stamp sourceStamp(Module module) throws IOException;
 
     /** @return a nested jar's bytes, as a stream holding a file handle of its own */
-    InputStream openContainer(Container container) throws IOException;
+    abstract InputStream openContainer(Container container) throws IOException;
 }
