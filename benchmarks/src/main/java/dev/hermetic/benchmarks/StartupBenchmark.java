@@ -50,10 +50,14 @@ import org.springframework.boot.loader.tools.Repackager;
  * {@code -XX:SharedArchiveFile}) on the running JDK; {@code jdk25} (no cache) and {@code aot}
  * ({@code -XX:AOTCacheOutput} training run, then {@code -XX:AOTCache}) on JDK 25 when present. A variant
  * whose cache cannot be made (the JDK refuses directories on the class path) is reported as such.
+ * Opt-in variants ({@link #EXTRA_VARIANTS}): the application shipped as sources only, compiled on first
+ * use with no compile cache, and with the compile cache filled by an earlier run.
  */
 public final class StartupBenchmark {
     static final List<String> VARIANTS = List.of("cp-jars", "cp-exploded", "spring-boot", "ours-trusted",
             "ours-trusted-stored", "ours-checked", "ours-timestamp", "floor");
+    /** Opt-in ({@code --variants}): sources only, compiled on first use, without and with a filled compile cache. */
+    static final List<String> EXTRA_VARIANTS = List.of("ours-compile-first-use", "ours-compile-cache-hit");
     static final List<String> CACHES = List.of("none", "cds", "jdk25", "aot");
 
     private StartupBenchmark() {
@@ -86,8 +90,8 @@ public final class StartupBenchmark {
             }
         }
         for (String v : variants) {
-            if (!VARIANTS.contains(v)) {
-                throw new IllegalArgumentException("unknown variant " + v + "; known: " + VARIANTS);
+            if (!VARIANTS.contains(v) && !EXTRA_VARIANTS.contains(v)) {
+                throw new IllegalArgumentException("unknown variant " + v + "; known: " + VARIANTS + " " + EXTRA_VARIANTS);
             }
         }
         Path java17 = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -214,6 +218,20 @@ public final class StartupBenchmark {
                 modules.forEach(m -> a.add(app.storedJar(m).toString()));
                 yield a;
             }
+            case "ours-compile-first-use" -> with("-Dhermetic.cache.dir=none", jar(pack(work, "sources-only",
+                    PackOptions.builder().addSources(sourcesWithList(app, work)).caches(false), app.depJars(false))));
+            case "ours-compile-cache-hit" -> {
+                List<String> a = with("-Dhermetic.cache.dir=" + work.resolve("compile-cache").toAbsolutePath(),
+                        jar(pack(work, "sources-only", PackOptions.builder().addSources(sourcesWithList(app, work)).caches(false),
+                                app.depJars(false))));
+                try {
+                    run(Path.of(System.getProperty("java.home"), "bin", "java"), List.of(), a); // fills the cache
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+                yield a;
+            }
             default -> throw new IllegalArgumentException(v);
         };
     }
@@ -250,6 +268,32 @@ public final class StartupBenchmark {
             }
         }
         return out;
+    }
+
+    /** The app's sources with {@code bench/classes.txt} beside them, as a sources-only archive needs it. */
+    private static Path sourcesWithList(SyntheticApp app, Path work) throws IOException {
+        Path copy = work.resolve("sources-app");
+        SyntheticApp.deleteTree(copy);
+        Path from = app.sources("app");
+        try (var files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = copy.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        Files.copy(app.classesDir("app").resolve("bench/classes.txt"), copy.resolve("bench/classes.txt"));
+        return copy;
+    }
+
+    private static List<String> with(String option, List<String> rest) {
+        List<String> all = new ArrayList<>();
+        all.add(option);
+        all.addAll(rest);
+        return all;
     }
 
     private static List<String> jar(Path archive) {
