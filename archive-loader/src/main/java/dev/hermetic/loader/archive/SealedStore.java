@@ -25,7 +25,7 @@ final class SealedStore extends Store {
      */
     private void checkContainers() throws ArchiveFormatException {
         Container[] sorted = containers.clone();
-        java.util.Arrays.sort(sorted, 1, sorted.length, (a, b) -> Long.compare(a.offset(), b.offset()));
+        java.util.Arrays.sort(sorted, 1, sorted.length, new ByOffset());
         long end = 0;
         for (int i = 1; i < sorted.length; i++) {
             Container c = sorted[i];
@@ -148,5 +148,13 @@ final class SealedStore extends Store {
     @Override
     public void close() throws IOException {
         file.close();
+    }
+
+    /** Not a lambda: its bootstrap would cost milliseconds on the launch path. */
+    private static final class ByOffset implements java.util.Comparator<Container> {
+        @Override
+        public int compare(Container a, Container b) {
+            return Long.compare(a.offset(), b.offset());
+        }
     }
 }
