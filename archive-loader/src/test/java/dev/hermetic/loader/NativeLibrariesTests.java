@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * packed at the root of a nested jar, loaded by {@code System.loadLibrary} in a child {@code java -jar}.
  */
 class NativeLibrariesTests {
+    /** JDK 22 and later warn on stderr when an unnamed module loads a library without it; 17 accepts it too. */
+    private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
     @TempDir
     Path dir;
 
@@ -60,7 +63,7 @@ class NativeLibrariesTests {
                 .write(dir.resolve("app.jar")).path();
         Path natives = dir.resolve("natives");
 
-        Jvms.Run first = Jvms.java(Jvms.current(), dir, "-Dhermetic.native.dir=" + natives, "-jar", archive.toString());
+        Jvms.Run first = Jvms.java(Jvms.current(), dir, NATIVE_ACCESS, "-Dhermetic.native.dir=" + natives, "-jar", archive.toString());
 
         assertThat(first).isEqualTo(new Jvms.Run(0, "answer 42\n", ""));
         List<Path> files = files(natives);
@@ -72,7 +75,7 @@ class NativeLibrariesTests {
         FileTime written = FileTime.fromMillis(1_000_000_000_000L);
         Files.setLastModifiedTime(extracted, written);
 
-        Jvms.Run second = Jvms.java(Jvms.current(), dir, "-Dhermetic.native.dir=" + natives, "-jar", archive.toString());
+        Jvms.Run second = Jvms.java(Jvms.current(), dir, NATIVE_ACCESS, "-Dhermetic.native.dir=" + natives, "-jar", archive.toString());
 
         assertThat(second).isEqualTo(first);
         assertThat(files(natives)).containsExactly(extracted);
