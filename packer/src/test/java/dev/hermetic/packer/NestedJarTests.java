@@ -44,8 +44,9 @@ class NestedJarTests {
         run(bin.resolve("keytool").toString(), "-genkeypair", "-keystore", keystore.toString(), "-storepass", "changeit",
                 "-keypass", "changeit", "-alias", "signer", "-keyalg", "RSA", "-keysize", "2048",
                 "-dname", "CN=Hermetic Test", "-validity", "3650");
+        // one digest algorithm whatever the JDK's default (SHA-256 on 17, SHA-384 on 25), so messages agree
         run(bin.resolve("jarsigner").toString(), "-keystore", keystore.toString(), "-storepass", "changeit",
-                signed.toString(), "signer");
+                "-digestalg", "SHA-256", signed.toString(), "signer");
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
