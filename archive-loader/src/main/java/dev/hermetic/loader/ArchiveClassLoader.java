@@ -52,12 +52,14 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     private final ClassPathLookup lookup;
     private final String archiveUrl;
     /** The archive's path in {@code hermetic:} URLs: absolute, percent-encoded, {@code !} escaped. */
-    private final String hermeticPath;
+    /** The archive's path as {@code hermetic:} URLs spell it; made at the first nested URL. */
+    private volatile String hermeticPath;
     /** Per container: the domain of its classes; of a signed jar, the domain of its signed classes. */
     private final ProtectionDomain[] domains;
     /** Per container: the domain of a signed jar's unsigned classes. */
     private final ProtectionDomain[] unsignedDomains;
-    private final JarSignatures[] signatures;
+    /** Made at the first class of a nested jar: an archive without nested jars never loads the class. */
+    private volatile JarSignatures[] signatures;
     private volatile boolean closed;
 
     private ArchiveClassLoader(Archive archive, ClassLoader parent, LoaderSettings settings) throws IOException {
@@ -66,11 +68,9 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         this.modules = new ModuleValidator(archive, settings);
         this.lookup = new ClassPathLookup(archive);
         this.archiveUrl = archive.path().toUri().toURL().toExternalForm();
-        this.hermeticPath = HermeticUrls.encodeArchivePath(archive.path());
         int containers = archive.containers().size();
         this.domains = new ProtectionDomain[containers];
         this.unsignedDomains = new ProtectionDomain[containers];
-        this.signatures = new JarSignatures[containers];
     }
 
     /**
@@ -180,12 +180,18 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     private CodeSigner[] signers(IndexedEntry entry, byte[] bytes) {
         int container = entry.container();
         try {
-            JarSignatures jar = signatures[container];
+            JarSignatures[] verified = signatures;
+            if (verified == null) {
+                // a benign race, as below: a lost array only means a jar verified twice
+                verified = new JarSignatures[archive.containers().size()];
+                signatures = verified;
+            }
+            JarSignatures jar = verified[container];
             if (jar == null) {
                 // A benign race: two threads may verify the same jar.
                 jar = JarSignatures.of(archive, archive.container(container), lookup.manifest(container),
                         lookup.manifestBytes(container));
-                signatures[container] = jar;
+                verified[container] = jar;
             }
             return jar.signersOf(entry.name(), bytes);
         } catch (SecurityException e) {
@@ -346,6 +352,10 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         String encoded = UrlPaths.encode(name);
         try {
             if (container.nested()) {
+                if (hermeticPath == null) {
+                    // not in the constructor: an archive without nested jars never loads the URL classes
+                    hermeticPath = HermeticUrls.encodeArchivePath(archive.path());
+                }
                 String jar = hermeticPath + "!/" + UrlPaths.encode(container.entry());
                 return HermeticUrls.create(name.isEmpty() ? jar : jar + "!/" + encoded);
             }

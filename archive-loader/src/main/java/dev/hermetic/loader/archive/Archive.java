@@ -315,7 +315,7 @@ public final class Archive implements Closeable {
         if (entry.method() != ZipEntry.STORED && entry.method() != ZipEntry.DEFLATED) {
             throw new ArchiveFormatException(path(), name + " uses unsupported compression method " + entry.method());
         }
-        ZipChecks.checkRatio(path(), name, entry.method(), entry.compressedSize(), entry.size());
+        checkRatio(path(), name, entry.method(), entry.compressedSize(), entry.size());
         byte[] stored = store.readStored(entry, intSize(path(), name, entry.compressedSize()));
         byte[] bytes = inflate(path(), name, stored, entry.method(), size);
         boolean digest = integrity == Integrity.DIGEST && store instanceof SealedStore;
@@ -437,6 +437,21 @@ public final class Archive implements Closeable {
         return (int) size;
     }
 
+    /** Deflate cannot expand more than about 1032:1; a larger declared ratio is not a genuine entry. */
+    static final long MAX_RATIO = 1032;
+
+    /**
+     * Refuses a declared size deflate cannot produce from the compressed size: a zip bomb. Here, not in
+     * {@link ZipChecks}, because every read makes this check and the strict checks stay off the launch path.
+     */
+    static void checkRatio(Path file, String name, int method, long compressed, long size) throws ArchiveFormatException {
+        if (method == ZipEntry.STORED ? compressed != size : size / MAX_RATIO > compressed + 1) {
+            throw new ArchiveFormatException(file, name + ": declares " + size + " bytes from " + compressed + " "
+                    + (method == ZipEntry.STORED ? "stored bytes" : "compressed bytes, more than deflate's maximum ratio of "
+                    + MAX_RATIO + ":1 (a zip bomb)"));
+        }
+    }
+
     /** Inflates stored bytes to exactly {@code size} bytes, or says what is wrong with them. */
     static byte[] inflate(Path file, String name, byte[] stored, int method, long size) throws ArchiveFormatException {
         if (method == ZipEntry.STORED) {
@@ -448,7 +463,7 @@ public final class Archive implements Closeable {
         if (method != ZipEntry.DEFLATED) {
             throw new ArchiveFormatException(file, name + " uses unsupported compression method " + method);
         }
-        ZipChecks.checkRatio(file, name, method, stored.length, size);
+        checkRatio(file, name, method, stored.length, size);
         byte[] inflated = new byte[intSize(file, name, size)];
         Inflater inflater = new Inflater(true);
         try {

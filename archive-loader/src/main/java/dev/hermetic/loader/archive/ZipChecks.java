@@ -35,15 +35,13 @@ import java.util.zip.ZipEntry;
  *     descriptor) sorted by offset, O(n log n); spans must not overlap, and follow each other and the
  *     central directory without gaps. Bytes before the first local header are a prefix (a launch
  *     script) and must not hold a zip signature;</li>
- * <li>the compression ratio: a DEFLATED entry declaring more than {@link #MAX_RATIO} times its
+ * <li>the compression ratio: a DEFLATED entry declaring more than {@link Archive#MAX_RATIO} times its
  *     compressed size (deflate's own maximum, so no genuine entry is refused) is a zip bomb.</li>
  * </ul>
  * Costs: one read of the central directory and one small read per entry; memory proportional to the
  * entries.
  */
 final class ZipChecks {
-    /** Deflate cannot expand more than about 1032:1; a larger declared ratio is not a genuine entry. */
-    static final long MAX_RATIO = 1032;
     private static final int DESCRIPTOR_SIGNATURE = 0x08074b50;
 
     /**
@@ -234,7 +232,7 @@ final class ZipChecks {
                         + where + ", " + r.compressedSize() + "/" + r.size() + " in the central directory");
             }
         }
-        checkRatio(file.path(), r.name(), r.method(), r.compressedSize(), r.size());
+        Archive.checkRatio(file.path(), r.name(), r.method(), r.compressedSize(), r.size());
         return new Entry(r, data, spanEnd);
     }
 
@@ -256,15 +254,6 @@ final class ZipChecks {
                     + " differs from the central directory");
         }
         return at + skip + 4 + sizes;
-    }
-
-    /** Refuses a declared size deflate cannot produce from the compressed size: a zip bomb. */
-    static void checkRatio(Path file, String name, int method, long compressed, long size) throws ArchiveFormatException {
-        if (method == ZipEntry.STORED ? compressed != size : size / MAX_RATIO > compressed + 1) {
-            throw new ArchiveFormatException(file, name + ": declares " + size + " bytes from " + compressed + " "
-                    + (method == ZipEntry.STORED ? "stored bytes" : "compressed bytes, more than deflate's maximum ratio of "
-                    + MAX_RATIO + ":1 (a zip bomb)"));
-        }
     }
 
     /** Overlaps and gaps between entries, the prefix, and the central directory (see the class comment). */
