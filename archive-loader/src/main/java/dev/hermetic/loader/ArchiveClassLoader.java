@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
 
@@ -61,6 +62,13 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     /** Made at the first class of a nested jar: an archive without nested jars never loads the class. */
     private volatile JarSignatures[] signatures;
     private volatile boolean closed;
+    /**
+     * Whether the parent is the platform class loader and nothing was appended to the boot class path:
+     * then only the boot layer's packages can come from the parent ({@link #loadClass}).
+     */
+    private final boolean platformParent;
+    /** Per package: whether a module of the boot layer has it, so that the parent may define its classes. */
+    private final ConcurrentHashMap<String, Boolean> parentPackages = new ConcurrentHashMap<>();
 
     private ArchiveClassLoader(Archive archive, ClassLoader parent, LoaderSettings settings) throws IOException {
         super(parent);
@@ -69,6 +77,8 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         this.lookup = new ClassPathLookup(archive);
         this.archiveUrl = archive.path().toUri().toURL().toExternalForm();
         int containers = archive.containers().size();
+        String appended = System.getProperty("jdk.boot.class.path.append");
+        this.platformParent = parent == getPlatformClassLoader() && (appended == null || appended.isEmpty());
         this.domains = new ProtectionDomain[containers];
         this.unsignedDomains = new ProtectionDomain[containers];
     }
@@ -98,7 +108,8 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
 
     /**
      * Opens an archive (or an exploded archive directory). An archive edited after packing is served
-     * with its trust flags not honoured: a warning says so once, on stderr.
+     * with its trust flags not honoured: a warning says so once, on stderr, when the edit is found (at
+     * open, or at the first module whose trust depends on the central directory's checksum).
      *
      * @param parent   the loader to delegate to first
      * @param settings how to validate and recompile
@@ -108,12 +119,6 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         Archive opened = Archive.open(archive, settings.verify());
         try {
             ArchiveClassLoader loader = new ArchiveClassLoader(opened, parent, settings);
-            if (!opened.trustBound()) {
-                // check=never trusts every module, edited archive or not: say so rather than "checking"
-                ModuleValidator.warn(archive + " was modified after packing (its central directory no longer"
-                        + " matches the seal): " + (settings.check() == LoaderSettings.Check.NEVER
-                        ? "check=never serves its caches unchecked" : "trust flags are not honoured, checking instead"));
-            }
             OpenArchives.register(opened);
             return loader;
         } catch (IOException | RuntimeException e) {
@@ -130,6 +135,54 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     /** @return the archive file */
     public Path path() {
         return archive.path();
+    }
+
+    /**
+     * Loads a class parent first, as every class loader does, but without asking the parent for what it
+     * cannot have: with the platform class loader as parent and nothing appended to the boot class
+     * path, the parent finds only classes in packages of the boot layer's modules. For any other class
+     * the parent's answer is known to be a miss, which the JDK's loaders give by throwing and catching a
+     * {@link ClassNotFoundException} (a stack trace each) after three lock lookups: skipping that is
+     * most of what makes defining a class here cheaper than through a plain {@code ClassLoader}. An
+     * agent that appends to the boot class path while the application runs is not seen for classes the
+     * archive has.
+     */
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (!platformParent || parentMayHave(name)) {
+            return super.loadClass(name, resolve);
+        }
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> loaded = findLoadedClass(name);
+            if (loaded == null) {
+                loaded = findClass(name);
+            }
+            if (resolve) {
+                resolveClass(loaded);
+            }
+            return loaded;
+        }
+    }
+
+    /** Whether a module of the boot layer has the class's package: learnt once per package (a scan of the modules). */
+    private boolean parentMayHave(String className) {
+        int dot = className.lastIndexOf('.');
+        if (dot < 0) {
+            return false; // no module has the unnamed package
+        }
+        String pkg = className.substring(0, dot);
+        Boolean may = parentPackages.get(pkg);
+        if (may == null) {
+            may = Boolean.FALSE;
+            for (Module module : ModuleLayer.boot().modules()) {
+                if (module.getPackages().contains(pkg)) {
+                    may = Boolean.TRUE;
+                    break;
+                }
+            }
+            parentPackages.put(pkg, may);
+        }
+        return may;
     }
 
     /**

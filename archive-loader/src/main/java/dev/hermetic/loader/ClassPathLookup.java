@@ -23,9 +23,10 @@ import java.util.jar.Manifest;
  * the JDK. The application's own classes (under {@code HERMETIC-INF/classes/}) are never versioned.
  *
  * <p>Costs: which jars are multi-release is learnt once, at the first lookup, by reading the manifest
- * of every nested jar that has one (a positional read each; parsed only when its bytes mention
- * {@code Multi-Release}). Archives without multi-release jars then pay nothing more; with one, a lookup
- * probes the index once per release from the JVM's down to 9 (a hash probe each).
+ * of every nested jar the index says has versioned entries (a positional read each; parsed only when
+ * its bytes mention {@code Multi-Release}); other jars cannot be multi-release in effect, and their
+ * manifests are not read. Archives without multi-release jars then pay nothing more; with one, a
+ * lookup probes the index once per release from the JVM's down to 9 (a hash probe each).
  */
 final class ClassPathLookup {
     static final String MANIFEST = "META-INF/MANIFEST.MF";
@@ -115,7 +116,7 @@ final class ClassPathLookup {
         boolean any = false;
         for (IndexedEntry entry : archive.findAll(MANIFEST)) {
             int c = entry.container();
-            if (c == 0) {
+            if (c == 0 || !archive.versioned(c)) {
                 continue;
             }
             byte[] bytes = manifestBytes(c);

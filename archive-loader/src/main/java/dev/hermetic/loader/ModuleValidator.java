@@ -16,7 +16,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.zip.CRC32;
 
 /**
@@ -38,14 +37,23 @@ final class ModuleValidator {
 
     private final Archive archive;
     private final LoaderSettings settings;
-    private final AtomicReferenceArray<Map<String, byte[]>> outcomes;
+    /**
+     * Per module, once decided: {@link #CACHES} or the recompiled classes. Written under this object's
+     * lock and read without it: each outcome is an immutable map, safely published by its final fields;
+     * a thread that sees null takes the lock and sees the decision.
+     */
+    private final Object[] outcomes;
     private Map<Integer, List<IndexedEntry>> cachesByModule;
     private Recompiler recompiler;
+    private boolean warnedEdited;
 
     ModuleValidator(Archive archive, LoaderSettings settings) {
         this.archive = archive;
         this.settings = settings;
-        this.outcomes = new AtomicReferenceArray<>(archive.moduleCount());
+        this.outcomes = new Object[archive.moduleCount()];
+        if (archive.edited()) {
+            warnEdited();
+        }
     }
 
     /**
@@ -57,12 +65,10 @@ final class ModuleValidator {
      * @throws LinkageError when the module is stale and cannot be recompiled
      */
     byte[] classBytes(int module, String file, IndexedEntry cache) throws IOException {
-        Map<String, byte[]> outcome = outcomes.get(module);
+        @SuppressWarnings("unchecked")
+        Map<String, byte[]> outcome = (Map<String, byte[]>) outcomes[module];
         if (outcome == null) {
-            outcome = decide(archive.module(module), file, cache);
-            if (!outcomes.compareAndSet(module, null, outcome)) {
-                outcome = outcomes.get(module);
-            }
+            outcome = decideOnce(module, file, cache);
         }
         if (outcome != CACHES) {
             return outcome.get(file);
@@ -70,8 +76,16 @@ final class ModuleValidator {
         return cache == null ? null : archive.read(cache);
     }
 
+    @SuppressWarnings("unchecked")
+    private synchronized Map<String, byte[]> decideOnce(int module, String file, IndexedEntry cache) throws IOException {
+        if (outcomes[module] == null) {
+            outcomes[module] = decide(archive.module(module), file, cache);
+        }
+        return (Map<String, byte[]>) outcomes[module];
+    }
+
     private Map<String, byte[]> decide(Module module, String file, IndexedEntry cache) throws IOException {
-        ValidationMode mode = effectiveMode(module.mode());
+        ValidationMode mode = effectiveMode(module);
         String stale;
         if (cache == null) {
             stale = "no cache for " + file;
@@ -90,18 +104,43 @@ final class ModuleValidator {
 
     /**
      * {@code never} trusts every module; {@code always} checks every module by content hash, the audit;
-     * an archive whose trust is not bound checks its trusted modules. No switch statement here: an enum
-     * switch costs a synthetic class on the trusted path.
+     * an archive whose trust is not bound checks its trusted modules. A trusted module without a source
+     * in a sealed zip is served without asking: checking could only say "no source to check against",
+     * and its caches are checked against the index as they are read. Only a module with a source makes
+     * the archive check its central directory against the seal (once, reading it whole). No switch
+     * statement here: an enum switch costs a synthetic class on the trusted path.
      */
-    private ValidationMode effectiveMode(ValidationMode recorded) {
+    private ValidationMode effectiveMode(Module module) throws IOException {
         LoaderSettings.Check check = settings.check();
         if (check == LoaderSettings.Check.NEVER) {
             return ValidationMode.TRUSTED;
         }
-        if (check == LoaderSettings.Check.ALWAYS || recorded == ValidationMode.TRUSTED && !archive.trustBound()) {
+        if (check == LoaderSettings.Check.ALWAYS) {
             return ValidationMode.CHECKED;
         }
-        return recorded;
+        if (module.mode() == ValidationMode.TRUSTED && (archive.edited() || module.hasSource() && !bound())) {
+            return ValidationMode.CHECKED;
+        }
+        return module.mode();
+    }
+
+    /** Whether the archive's trust is bound, warning once when the check finds it edited after packing. */
+    private boolean bound() throws IOException {
+        boolean bound = archive.trustBound();
+        if (!bound) {
+            warnEdited();
+        }
+        return bound;
+    }
+
+    private synchronized void warnEdited() {
+        if (!warnedEdited) {
+            warnedEdited = true;
+            // check=never trusts every module, edited archive or not: say so rather than "checking"
+            warn(archive.path() + " was modified after packing (its central directory no longer matches the seal): "
+                    + (settings.check() == LoaderSettings.Check.NEVER ? "check=never serves its caches unchecked"
+                    : "trust flags are not honoured, checking instead"));
+        }
     }
 
     /** @return why the module's caches may not be served, or null when they may (logged) */
@@ -142,7 +181,7 @@ final class ModuleValidator {
      * module's caches must also be the ones packed: their CRC-32 against the index's.
      */
     private String changedCache(Module module) throws IOException {
-        if (archive.trustBound() && !archive.exploded()) {
+        if (bound() && !archive.exploded()) {
             return null;
         }
         for (IndexedEntry cache : caches(module.id())) {
@@ -190,10 +229,6 @@ final class ModuleValidator {
     /** The stale path, serialised: one compile at a time, and each module compiled once. */
     private synchronized Map<String, byte[]> recompile(Module module, String file, IndexedEntry cache, String reason)
             throws IOException {
-        Map<String, byte[]> decided = outcomes.get(module.id());
-        if (decided != null) {
-            return decided;
-        }
         String className = file.substring(0, file.length() - ".class".length()).replace('/', '.');
         byte[] source = source(module);
         if (source == null) {

@@ -106,8 +106,9 @@ class ArchiveClassLoaderTests {
                 .app("app/hello.txt", "hello from app".getBytes(UTF_8))
                 .app("shared.txt", "shared from app".getBytes(UTF_8))
                 .app(NON_ASCII, "app non-ascii".getBytes(UTF_8))
-                // a bogus String.class: the parent must win
-                .app("java/lang/String.class", "not the JDK's String".getBytes(UTF_8));
+                // a bogus String.class and a class in a package of another platform module: the parent must win
+                .app("java/lang/String.class", "not the JDK's String".getBytes(UTF_8))
+                .app("javax/xml/parsers/DocumentBuilder.class", "not the JDK's either".getBytes(UTF_8));
         for (int i = 0; i < PARALLEL_CLASSES; i++) {
             builder.app("par/P" + i + ".class", classes.get("par/P" + i + ".class"));
         }
@@ -195,6 +196,8 @@ class ArchiveClassLoaderTests {
         try (ArchiveClassLoader loader = ArchiveClassLoader.open(pack())) {
             assertThat(loader.loadClass("java.lang.String")).isSameAs(String.class);
             assertThat(loader.loadClass("java.sql.Date").getClassLoader()).isSameAs(ClassLoader.getPlatformClassLoader());
+            assertThat(loader.loadClass("javax.xml.parsers.DocumentBuilder"))
+                    .isSameAs(javax.xml.parsers.DocumentBuilder.class);
             assertThat(loader.getResource("java/lang/String.class").getProtocol()).isEqualTo("jrt");
             try (InputStream in = loader.getResourceAsStream("java/lang/String.class")) {
                 assertThat(in.readAllBytes()).startsWith(0xCA, 0xFE, 0xBA, 0xBE);

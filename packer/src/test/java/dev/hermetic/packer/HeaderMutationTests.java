@@ -26,7 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * directory record and of every local header is set in turn to its value +1, its value -1, 0 and its
  * maximum (all bytes 0xFF). Each mutant must either open and serve every entry with exactly its packed
  * bytes, or be refused with an {@link ArchiveFormatException}, by the loader's reader and by the strict
- * check behind {@code inspect} and {@code verify}: never another exception, never other bytes.
+ * check behind {@code inspect} and {@code verify}: never another exception, never other bytes. The
+ * loader's reader is asked twice: as opened (a sealed archive is read through its index, its central
+ * directory unread), then after {@link Archive#trustBound()}, the question a module with a source asks,
+ * which reads the central directory and serves a mismatching archive through it.
  */
 class HeaderMutationTests {
     /** Field widths of the end record, a central directory record and a local header, in order. */
@@ -96,21 +99,9 @@ class HeaderMutationTests {
     /** @return false when the loader refused the mutant; fails the test on any other outcome but the packed bytes */
     private static boolean servesPackedBytesOrRefuses(Path file, String what) {
         try (Archive archive = Archive.open(file)) {
-            for (Map.Entry<String, byte[]> expected : contents.entrySet()) {
-                String name = expected.getKey().substring(expected.getKey().indexOf('/') + 1);
-                int container = Integer.parseInt(expected.getKey().substring(0, expected.getKey().indexOf('/')));
-                IndexedEntry found = null;
-                for (IndexedEntry e : archive.findAll(name)) {
-                    if (e.container() == container) {
-                        found = e;
-                    }
-                }
-                if (found == null) {
-                    continue; // an entry an edit removed is missing, not wrong
-                }
-                assertThat(archive.read(found)).as("%s of the mutant with %s", expected.getKey(), what)
-                        .isEqualTo(expected.getValue());
-            }
+            servesPackedBytes(archive, what + ", as opened");
+            archive.trustBound();
+            servesPackedBytes(archive, what + ", once its trust was asked");
             return true;
         } catch (ArchiveFormatException refused) {
             return false;
@@ -119,6 +110,24 @@ class HeaderMutationTests {
                 throw (AssertionError) other;
             }
             throw new AssertionError("loader on the mutant with " + what + " threw " + other, other);
+        }
+    }
+
+    private static void servesPackedBytes(Archive archive, String what) throws IOException {
+        for (Map.Entry<String, byte[]> expected : contents.entrySet()) {
+            String name = expected.getKey().substring(expected.getKey().indexOf('/') + 1);
+            int container = Integer.parseInt(expected.getKey().substring(0, expected.getKey().indexOf('/')));
+            IndexedEntry found = null;
+            for (IndexedEntry e : archive.findAll(name)) {
+                if (e.container() == container) {
+                    found = e;
+                }
+            }
+            if (found == null) {
+                continue; // an entry an edit removed is missing, not wrong
+            }
+            assertThat(archive.read(found)).as("%s of the mutant with %s", expected.getKey(), what)
+                    .isEqualTo(expected.getValue());
         }
     }
 

@@ -156,7 +156,7 @@ class InteroperabilityTests {
                 }
                 assertThat(e.getMethod()).as(e.getName()).isEqualTo(ZipEntry.STORED);
             }
-            assertThat(zip.getComment()).startsWith("hermetic-seal/2 ");
+            assertThat(zip.getComment()).startsWith("hermetic-seal/3 ");
         }
         assertSameEntries("ZipFile", names, contents);
     }

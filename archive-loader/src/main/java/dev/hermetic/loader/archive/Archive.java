@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -21,13 +20,16 @@ import java.util.zip.ZipEntry;
  *
  * <p>Three ways in, chosen by {@link #open}:
  * <ul>
- * <li>a <em>sealed</em> zip, as packed: three reads (the end record with the seal, the index, the
- *     central directory for the seal's checksum) and a CRC-32C over the index and the central
- *     directory; no per-entry objects, and nested jars' own directories are never read. Each
- *     {@link #find} is a hash probe in memory; each {@link #read} one positional read, plus inflating
- *     for compressed entries of nested jars;</li>
+ * <li>a <em>sealed</em> zip, as packed: opening costs three small reads whatever the entry count
+ *     (the end record with the seal, the index's header and its page table); no per-entry objects,
+ *     and nested jars' own directories are never read. Each {@link #find} is a hash probe over index
+ *     pages read and CRC-checked at first use (a few 4 KiB pages); each {@link #read} one positional
+ *     read, plus inflating for compressed entries of nested jars. The central directory is read and
+ *     checked against the seal only at the first {@link #trustBound()}, {@link #readSource} or
+ *     {@link #sourceStamp}: the questions whose answer an edit in place would change;</li>
  * <li>a zip <em>edited</em> after packing (its seal no longer matches): {@link #trustBound()} is false,
- *     and names come from the central directories, read whole at open (time proportional to the
+ *     and names come from the central directories, read whole at open, or at that first check when
+ *     only the central directory's checksum gave the edit away (time proportional to the
  *     entries);</li>
  * <li>an <em>exploded</em> directory with the archive's layout: names from its index, bytes from its
  *     files.</li>
@@ -35,18 +37,21 @@ import java.util.zip.ZipEntry;
  * Instances are thread-safe; reads of one file are serialised.
  *
  * <p>{@link Integrity} decides what each read checks; under {@link Integrity#DIGEST} a sealed zip also
- * costs a SHA-256 of the index at open, one of each application entry or source read, and one of each
+ * costs reading the whole index and its SHA-256 at open, one of each application entry or source read, and one of each
  * nested jar whole at the first read from it.
  *
  * <p>Limits: entries up to 4 GiB (2 GiB to read into memory), 65535 locations per name.
  */
 public final class Archive implements Closeable {
-    private final Store store;
-    private final IndexReader index;
+    /** How names are found now: a sealed store is replaced by an edited one if its check fails. */
+    private volatile Store store;
     private final String mainClass;
     private volatile Integrity integrity = Integrity.DEFAULT;
-    /** Under {@link Integrity#DIGEST} for a sealed zip: which nested jars were hashed whole (1) already. */
-    private final AtomicIntegerArray containersVerified;
+    /**
+     * Under {@link Integrity#DIGEST} for a sealed zip: which nested jars were hashed whole already. Read
+     * without a lock: a stale false only sends a thread to the synchronized check, which sees true.
+     */
+    private final boolean[] containersVerified;
 
     /**
      * The size and modification time of a source file.
@@ -57,11 +62,10 @@ public final class Archive implements Closeable {
     public record Stamp(long size, long timeMillis) {
     }
 
-    Archive(Store store, IndexReader index) throws ArchiveFormatException {
+    Archive(Store store) throws IOException {
         this.store = store;
-        this.index = index;
-        this.mainClass = index.mainClass();
-        this.containersVerified = new AtomicIntegerArray(store.containerCount());
+        this.mainClass = store.index.mainClass();
+        this.containersVerified = new boolean[store.containerCount()];
     }
 
     /**
@@ -104,25 +108,29 @@ public final class Archive implements Closeable {
         }
         FileBlock file = FileBlock.open(path);
         try {
-            EndRecord end = EndRecord.read(file);
-            Seal seal = Seal.parse(end.comment());
-            if (seal == null || end.base() != 0 || !seal.matches(file, end)) {
-                return EditedStore.open(file, end);
+            EndRecord end = EndRecord.readWithComment(file, Seal.LENGTH);
+            Seal seal = end == null ? null : Seal.parse(end.comment());
+            if (seal == null || end.base() != 0 || !seal.locates(end)) {
+                return new Archive(EditedStore.open(file, EndRecord.read(file)));
             }
             if (seal.indexOffset() < 0 || seal.indexOffset() > end.centralOffset() - seal.indexLength()) {
                 throw new ArchiveFormatException(path, "index of " + seal.indexLength() + " bytes at offset "
                         + seal.indexOffset() + " does not lie before the central directory");
             }
-            byte[] indexBytes = file.read(seal.indexOffset(), seal.indexLength());
+            IndexBytes indexBytes;
             if (integrity == Integrity.DIGEST) {
-                seal.checkIndex(path, indexBytes);
+                byte[] whole = file.read(seal.indexOffset(), seal.indexLength());
+                seal.checkIndex(path, whole);
+                indexBytes = IndexBytes.of(path, whole);
+            } else {
+                indexBytes = IndexBytes.read(path, file, seal.indexOffset(), seal.indexLength());
             }
             IndexReader index = new IndexReader(path, indexBytes);
             if (integrity == Integrity.DIGEST && !index.hasDigests()) {
                 throw new ArchiveFormatException(path, ArchiveLayout.INDEX + ": the index has no digest section (packed"
                         + " without digests), so -Dhermetic.verify=digest cannot check this archive");
             }
-            return new Archive(new SealedStore(file, index, seal), index);
+            return new Archive(new SealedStore(file, end, index, seal));
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
@@ -178,7 +186,7 @@ public final class Archive implements Closeable {
 
     /** @return the archive file, or the directory of an exploded archive */
     public Path path() {
-        return index.file();
+        return store.index.file();
     }
 
     /** @return whether this is an exploded directory rather than a zip */
@@ -190,8 +198,33 @@ public final class Archive implements Closeable {
      * @return whether the index's trust flags may be honoured: false for a zip edited after packing,
      *         whose caches must then be checked
      */
-    public boolean trustBound() {
-        return store.trustBound();
+    public boolean trustBound() throws IOException {
+        return bound().trustBound();
+    }
+
+    /**
+     * @return whether this archive is served through its central directories because it was edited
+     *         after packing, as found at open or by a {@link #trustBound()} since: no checking is done here
+     */
+    public boolean edited() {
+        return !store.trustBound();
+    }
+
+    /**
+     * The store whose trust is settled: a sealed zip's central directory is read and checked against the
+     * seal once, at the first call; if it was edited in place, the archive is served through its central
+     * directories from then on (entries already served were checked against the index as they were read).
+     */
+    private Store bound() throws IOException {
+        Store s = store;
+        return s instanceof SealedStore sealed && !sealed.centralChecked() ? checkCentral(sealed) : s;
+    }
+
+    private synchronized Store checkCentral(SealedStore sealed) throws IOException {
+        if (store == sealed && !sealed.centralMatches()) {
+            store = sealed.edited();
+        }
+        return store;
     }
 
     /**
@@ -222,6 +255,14 @@ public final class Archive implements Closeable {
     }
 
     /**
+     * @return whether a nested jar may be a multi-release jar: it has entries under
+     *         {@code META-INF/versions/} (recorded in the index when packing, so answering reads no manifest)
+     */
+    public boolean versioned(int container) throws IOException {
+        return store.versioned(container);
+    }
+
+    /**
      * The first of a name's entries in class-path order: what {@code getResource} serves.
      *
      * @return the entry, or null when the archive has none of that name
@@ -249,9 +290,9 @@ public final class Archive implements Closeable {
      *
      * @return the module id, or -1
      */
-    public int moduleOf(String name) throws ArchiveFormatException {
-        int id = index.find(name);
-        return id < 0 ? -1 : index.module(id);
+    public int moduleOf(String name) throws IOException {
+        int id = store.index.find(name);
+        return id < 0 ? -1 : store.index.module(id);
     }
 
     /** @return every entry of every container, by name, each name's entries in class-path order */
@@ -264,27 +305,27 @@ public final class Archive implements Closeable {
     }
 
     /** @return the modules, in id order */
-    public List<Module> modules() throws ArchiveFormatException {
-        List<Module> all = new ArrayList<>(index.moduleCount());
-        for (int id = 0; id < index.moduleCount(); id++) {
-            all.add(index.moduleRecord(id));
+    public List<Module> modules() throws IOException {
+        List<Module> all = new ArrayList<>(store.index.moduleCount());
+        for (int id = 0; id < store.index.moduleCount(); id++) {
+            all.add(store.index.moduleRecord(id));
         }
         return all;
     }
 
     /** @return how many modules the index lists */
     public int moduleCount() {
-        return index.moduleCount();
+        return store.index.moduleCount();
     }
 
     /** @return the module with this id */
-    public Module module(int id) throws ArchiveFormatException {
-        return index.moduleRecord(id);
+    public Module module(int id) throws IOException {
+        return store.index.moduleRecord(id);
     }
 
     /** @return the index's size in bytes */
     public int indexSize() {
-        return index.size();
+        return store.index.size();
     }
 
     /** @return the index format version this archive uses */
@@ -320,7 +361,7 @@ public final class Archive implements Closeable {
         byte[] bytes = inflate(path(), name, stored, entry.method(), size);
         boolean digest = integrity == Integrity.DIGEST && store instanceof SealedStore;
         if (digest && entry.container() == 0) {
-            byte[] recorded = index.applicationDigest(entry.name());
+            byte[] recorded = store.index.applicationDigest(entry.name());
             if (recorded == null) {
                 throw new ArchiveFormatException(path(), name + ": the index has no digest of it");
             }
@@ -344,10 +385,10 @@ public final class Archive implements Closeable {
     }
 
     private void checkDigest(String name, byte[] bytes, long offset, byte[] recorded) throws ArchiveFormatException {
-        byte[] actual = Seal.sha256(bytes);
+        byte[] actual = Sha256.of(bytes);
         if (!java.security.MessageDigest.isEqual(actual, recorded)) {
             throw new ArchiveFormatException(path(), name + ": SHA-256 of the " + bytes.length + " bytes read at offset "
-                    + offset + " is " + Seal.hex(actual) + ", the index records " + Seal.hex(recorded)
+                    + offset + " is " + Sha256.hex(actual) + ", the index records " + Sha256.hex(recorded)
                     + " (corrupt, or changed after packing)");
         }
     }
@@ -357,22 +398,22 @@ public final class Archive implements Closeable {
      * read of the jar; a thread reading another jar is not held up).
      */
     private void verifyContainer(int id) throws IOException {
-        if (containersVerified.get(id) != 0) {
+        if (containersVerified[id]) {
             return;
         }
         Container container = store.container(id);
         synchronized (container) {
-            if (containersVerified.get(id) != 0) {
+            if (containersVerified[id]) {
                 return;
             }
-            byte[] recorded = index.containerDigest(id);
+            byte[] recorded = store.index.containerDigest(id);
             byte[] actual = ((SealedStore) store).sha256(container);
             if (!java.security.MessageDigest.isEqual(actual, recorded)) {
                 throw new ArchiveFormatException(path(), container.entry() + ": SHA-256 of the nested jar's "
-                        + container.size() + " bytes at offset " + container.offset() + " is " + Seal.hex(actual)
-                        + ", the index records " + Seal.hex(recorded) + " (corrupt, or changed after packing)");
+                        + container.size() + " bytes at offset " + container.offset() + " is " + Sha256.hex(actual)
+                        + ", the index records " + Sha256.hex(recorded) + " (corrupt, or changed after packing)");
             }
-            containersVerified.set(id, 1);
+            containersVerified[id] = true;
         }
     }
 
@@ -396,7 +437,7 @@ public final class Archive implements Closeable {
      */
     public byte[] readSource(Module module) throws IOException {
         try {
-            byte[] source = store.readSource(module);
+            byte[] source = bound().readSource(module);
             if (source != null && integrity == Integrity.DIGEST && store instanceof SealedStore) {
                 checkDigest(ArchiveLayout.SOURCES + module.source(), source, module.sourceOffset(), module.sourceSha256());
             }
@@ -408,7 +449,7 @@ public final class Archive implements Closeable {
 
     /** @return the size and time of the module's source as the archive holds it now, or null */
     public Stamp sourceStamp(Module module) throws IOException {
-        return store.sourceStamp(module);
+        return bound().sourceStamp(module);
     }
 
     /** The entry's full name in the archive, for messages: the nested jar, then the inner name. */
@@ -465,7 +506,8 @@ public final class Archive implements Closeable {
         }
         checkRatio(file, name, method, stored.length, size);
         byte[] inflated = new byte[intSize(file, name, size)];
-        Inflater inflater = new Inflater(true);
+        Inflater inflater = takeInflater();
+        boolean reusable = false;
         try {
             inflater.setInput(stored);
             int done = 0;
@@ -482,12 +524,45 @@ public final class Archive implements Closeable {
             if (!inflater.finished() && inflater.inflate(new byte[1]) > 0) {
                 throw new ArchiveFormatException(file, name + " inflates to more than the " + size + " bytes recorded");
             }
+            reusable = true;
         } catch (DataFormatException e) {
             throw new ArchiveFormatException(file, name + " has corrupt deflate data: " + e.getMessage());
         } finally {
-            inflater.end();
+            giveBack(inflater, reusable);
         }
         return inflated;
+    }
+
+    /**
+     * Inflaters kept for reuse: creating one costs a native zlib stream (allocated, initialised, then
+     * ended), about the cost of inflating a small class. A few, for threads loading in parallel.
+     */
+    private static final Inflater[] SPARE_INFLATERS = new Inflater[4];
+    private static int spareInflaters;
+
+    private static Inflater takeInflater() {
+        synchronized (SPARE_INFLATERS) {
+            if (spareInflaters > 0) {
+                Inflater spare = SPARE_INFLATERS[--spareInflaters];
+                SPARE_INFLATERS[spareInflaters] = null;
+                return spare;
+            }
+        }
+        return new Inflater(true);
+    }
+
+    /** Keeps an inflater that ended cleanly for the next entry; ends one that failed or is not needed. */
+    private static void giveBack(Inflater inflater, boolean reusable) {
+        if (reusable) {
+            inflater.reset();
+            synchronized (SPARE_INFLATERS) {
+                if (spareInflaters < SPARE_INFLATERS.length) {
+                    SPARE_INFLATERS[spareInflaters++] = inflater;
+                    return;
+                }
+            }
+        }
+        inflater.end();
     }
 
     @Override

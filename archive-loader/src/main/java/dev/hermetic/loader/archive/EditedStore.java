@@ -25,19 +25,20 @@ final class EditedStore extends Store {
     /** The CRC-32 the central directory gives each application entry, by data offset. */
     private final Map<Long, Integer> zipCrcs = new HashMap<>();
 
-    private EditedStore(FileBlock file, String identity, Container[] containers) {
-        super(containers);
+    private EditedStore(FileBlock file, String identity, Container[] containers, IndexReader index) {
+        super(containers, index);
         this.file = file;
         this.identity = identity;
     }
 
     /**
-     * Finds the index through the central directory.
+     * Finds the index through the central directory. Typed {@code Store}, so that verifying a caller
+     * does not load this class on a sealed archive's launch path.
      *
      * @throws ArchiveFormatException when the archive has no index entry, or its nested jars cannot be
      *                                read in place any more
      */
-    static Archive open(FileBlock file, EndRecord end) throws IOException {
+    static Store open(FileBlock file, EndRecord end) throws IOException {
         Map<String, ZipChecks.Entry> outer = new HashMap<>();
         List<ZipChecks.Entry> records = checkOuter(file, end);
         for (ZipChecks.Entry r : records) {
@@ -63,7 +64,8 @@ final class EditedStore extends Store {
                 now[id] = new Container(id, packed[id].entry(), r.dataOffset(), r.record().size());
             }
         }
-        EditedStore store = new EditedStore(file, "edited crc32c=" + Integer.toHexString(Seal.centralCrc(file, end)), now);
+        EditedStore store = new EditedStore(file, "edited crc32=" + Integer.toHexString(Seal.centralCrc(file, end)), now,
+                index);
         for (ZipChecks.Entry r : records) {
             if (r.record().name().startsWith(ArchiveLayout.CLASSES)) {
                 store.addApplicationEntry(index, r);
@@ -76,7 +78,7 @@ final class EditedStore extends Store {
                 store.addNestedEntries(now[id]);
             }
         }
-        return new Archive(store, index);
+        return store;
     }
 
     /**
@@ -172,6 +174,12 @@ final class EditedStore extends Store {
     @Override
     public boolean trustBound() {
         return false;
+    }
+
+    /** Every nested jar: the index's flags describe the jars as packed, which an edit may have replaced. */
+    @Override
+    boolean versioned(int container) {
+        return true;
     }
 
     @Override

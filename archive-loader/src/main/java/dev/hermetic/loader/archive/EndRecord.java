@@ -73,6 +73,27 @@ record EndRecord(long offset, long centralOffset, long centralSize, long entries
         throw new ArchiveFormatException(file.path(), "not a zip archive: no end-of-central-directory record");
     }
 
+    /**
+     * The end record of an archive whose comment has exactly {@code commentLength} bytes, as a sealed
+     * archive's has: one read of the file's last bytes and no scan, constant time. Skips {@link #read}'s
+     * search for a second end record further back whose comment would hold this one: every zip reader
+     * (the JDK's, Info-ZIP, ours) takes the last one, and the seal then vouches for what it describes.
+     *
+     * @return the end record, or null when the file does not end with one of that comment length
+     */
+    static EndRecord readWithComment(FileBlock file, int commentLength) throws IOException {
+        int tailLength = MIN_SIZE + commentLength;
+        if (file.length() < tailLength) {
+            return null;
+        }
+        long offset = file.length() - tailLength;
+        ByteBuffer tail = ByteBuffer.wrap(file.read(offset, tailLength)).order(ByteOrder.LITTLE_ENDIAN);
+        if (tail.getInt(0) != SIGNATURE || Short.toUnsignedInt(tail.getShort(20)) != commentLength) {
+            return null;
+        }
+        return parse(file, tail, 0, offset);
+    }
+
     private static EndRecord parse(FileBlock file, ByteBuffer tail, int at, long offset) throws IOException {
         int disk = Short.toUnsignedInt(tail.getShort(at + 4));
         int centralDisk = Short.toUnsignedInt(tail.getShort(at + 6));

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 
 /**
@@ -25,13 +25,11 @@ import java.util.zip.ZipEntry;
  */
 final class ExplodedStore extends Store {
     private final Path root;
-    private final IndexReader index;
     private final FileBlock[] jars;
 
-    private ExplodedStore(Path root, IndexReader index) throws ArchiveFormatException {
-        super(index.containers());
+    private ExplodedStore(Path root, IndexReader index) throws IOException {
+        super(index.containers(), index);
         this.root = root;
-        this.index = index;
         this.jars = new FileBlock[containers.length];
     }
 
@@ -43,8 +41,7 @@ final class ExplodedStore extends Store {
         } catch (NoSuchFileException e) {
             throw new ArchiveFormatException(root, "not an exploded Hermetic archive: no " + ArchiveLayout.INDEX);
         }
-        IndexReader index = new IndexReader(root, bytes);
-        return new Archive(new ExplodedStore(root, index), index);
+        return new Archive(new ExplodedStore(root, new IndexReader(root, bytes)));
     }
 
     @Override
@@ -57,6 +54,11 @@ final class ExplodedStore extends Store {
         return true;
     }
 
+    @Override
+    boolean versioned(int container) throws IOException {
+        return index.versioned(container);
+    }
+
     /**
      * The directory, its index, and the size and time of every class-path file in it: a directory can
      * change under a running archive, and a module compiled against other classes must not be reused.
@@ -64,7 +66,7 @@ final class ExplodedStore extends Store {
      */
     @Override
     public String identity() throws IOException {
-        CRC32C files = new CRC32C();
+        CRC32 files = new CRC32();
         for (Path tree : List.of(root.resolve(ArchiveLayout.CLASSES), root.resolve(ArchiveLayout.LIB))) {
             if (!Files.isDirectory(tree)) {
                 continue;
@@ -78,8 +80,8 @@ final class ExplodedStore extends Store {
                         + Files.getLastModifiedTime(file).toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
             }
         }
-        return "exploded " + root.toAbsolutePath() + " index crc32c=" + Integer.toHexString(index.checksum())
-                + " files crc32c=" + Integer.toHexString((int) files.getValue());
+        return "exploded " + root.toAbsolutePath() + " index crc32=" + Integer.toHexString(index.checksum())
+                + " files crc32=" + Integer.toHexString((int) files.getValue());
     }
 
 

@@ -2,20 +2,19 @@ package dev.hermetic.loader.archive;
 
 import static dev.hermetic.loader.archive.IndexLayout.*;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
- * Reads an index (see {@link IndexLayout}) in place: opening checks the header, the section bounds
- * and the trailer CRC-32C, then builds nothing; each lookup decodes only the records it touches.
+ * Reads an index (see {@link IndexLayout}) in place: opening checks the header, the page table and the
+ * section bounds, then builds nothing; each lookup decodes only the records it touches, reading and
+ * checking their pages at first use ({@link IndexBytes}).
  */
 final class IndexReader {
     private final Path file;
-    private final ByteBuffer bytes;
+    private final IndexBytes bytes;
     private final int containers;
     private final int modules;
     private final int names;
@@ -33,23 +32,17 @@ final class IndexReader {
     /** How many locations the digest section covers. */
     private final int digestedLocations;
 
+    /** An index in memory: an edited or exploded archive's, or a sealed one's read whole to be hashed. */
     IndexReader(Path file, byte[] index) throws ArchiveFormatException {
+        this(file, IndexBytes.of(file, index));
+    }
+
+    IndexReader(Path file, IndexBytes bytes) throws ArchiveFormatException {
         this.file = file;
-        this.bytes = ByteBuffer.wrap(index);
-        if (index.length < HEADER_SIZE + TRAILER_SIZE || bytes.getInt(0) != MAGIC) {
-            throw error("index is not a Hermetic index (bad magic or " + index.length + " bytes)");
-        }
-        int version = Short.toUnsignedInt(bytes.getShort(H_VERSION));
-        if (version != VERSION) {
-            throw error("index version " + version + " is not supported; this loader reads version " + VERSION);
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(index, 0, index.length - TRAILER_SIZE);
-        if ((int) crc.getValue() != bytes.getInt(index.length - TRAILER_SIZE)) {
-            throw error("index checksum mismatch: the index is corrupt");
-        }
-        if (bytes.get(H_SOURCE_HASH) != SOURCE_HASH_SHA256) {
-            throw error("source hash algorithm " + bytes.get(H_SOURCE_HASH) + " is not supported; this loader knows 1 (SHA-256)");
+        this.bytes = bytes;
+        if (bytes.headerByte(H_SOURCE_HASH) != SOURCE_HASH_SHA256) {
+            throw error("source hash algorithm " + bytes.headerByte(H_SOURCE_HASH)
+                    + " is not supported; this loader knows 1 (SHA-256)");
         }
         containers = count(H_CONTAINERS);
         modules = count(H_MODULES);
@@ -67,19 +60,19 @@ final class IndexReader {
         slotsAt = section(H_SLOTS_AT, slots, SLOT_SIZE);
         stringsAt = count(H_STRINGS_AT);
         stringsLength = count(H_STRINGS_LENGTH);
-        int flags = Byte.toUnsignedInt(bytes.get(H_FLAGS));
+        int flags = Byte.toUnsignedInt(bytes.headerByte(H_FLAGS));
         if ((flags & ~FLAG_DIGESTS) != 0) {
             throw error("index header flags " + Integer.toHexString(flags) + " are not supported; this loader knows 1 (digests)");
         }
         long stringsEnd = (long) stringsAt + stringsLength;
-        if (stringsAt < HEADER_SIZE || stringsEnd > index.length - TRAILER_SIZE) {
+        if (stringsAt < bytes.bodyStart() || stringsEnd > bytes.length()) {
             throw error("index string section of " + stringsLength + " bytes at offset " + stringsAt
-                    + " lies outside the index of " + index.length + " bytes");
+                    + " lies outside the index of " + bytes.length() + " bytes");
         }
-        long digestLength = index.length - TRAILER_SIZE - stringsEnd;
+        long digestLength = bytes.length() - stringsEnd;
         if ((flags & FLAG_DIGESTS) == 0) {
             if (digestLength != 0) {
-                throw error("index string section does not end at the trailer");
+                throw error("index string section does not end the index");
             }
             digestsAt = -1;
             digestedLocations = 0;
@@ -98,7 +91,7 @@ final class IndexReader {
     }
 
     private int count(int field) throws ArchiveFormatException {
-        int value = bytes.getInt(field);
+        int value = bytes.headerInt(field);
         if (value < 0) {
             throw error("index header field at offset " + field + " is negative: " + value);
         }
@@ -107,9 +100,9 @@ final class IndexReader {
 
     private int section(int field, int count, int recordSize) throws ArchiveFormatException {
         int at = count(field);
-        if (at < HEADER_SIZE || (long) at + (long) count * recordSize > bytes.capacity() - TRAILER_SIZE) {
+        if (at < bytes.bodyStart() || (long) at + (long) count * recordSize > bytes.length()) {
             throw error("index section at offset " + at + " with " + count + " records of " + recordSize
-                    + " bytes lies outside the index of " + bytes.capacity() + " bytes");
+                    + " bytes lies outside the body of the index (" + bytes.bodyStart() + " to " + bytes.length() + ")");
         }
         return at;
     }
@@ -128,23 +121,21 @@ final class IndexReader {
     }
 
     /** @return the SHA-256 of a nested jar's bytes, or null when the index has no digests */
-    byte[] containerDigest(int id) {
+    byte[] containerDigest(int id) throws IOException {
         if (digestsAt < 0) {
             return null;
         }
         if (id <= 0 || id >= containers) {
             throw new IllegalArgumentException("no nested container " + id);
         }
-        byte[] digest = new byte[DIGEST_SIZE];
-        bytes.get(digestsAt + id * DIGEST_SIZE, digest);
-        return digest;
+        return bytes.get(digestsAt + id * DIGEST_SIZE, DIGEST_SIZE);
     }
 
     /**
      * @return the SHA-256 of the application's entry of this name (one hash probe), or null when the
      *         index has no digests or the application has no entry of that name
      */
-    byte[] applicationDigest(String name) throws ArchiveFormatException {
+    byte[] applicationDigest(String name) throws IOException {
         if (digestsAt < 0) {
             return null;
         }
@@ -154,16 +145,14 @@ final class IndexReader {
         }
         int location = bytes.getInt(nameRecord(id) + 8);
         if (location < 0 || location >= locations
-                || Short.toUnsignedInt(bytes.getShort(locationsAt + location * LOCATION_SIZE + 20)) != 0) {
+                || bytes.getUnsignedShort((locationsAt + location * LOCATION_SIZE + 20)) != 0) {
             return null;
         }
         if (location >= digestedLocations) {
             throw error(name + ": application location " + location + " has no digest (the digest section covers "
                     + digestedLocations + ")");
         }
-        byte[] digest = new byte[DIGEST_SIZE];
-        bytes.get(digestsAt + (containers + location) * DIGEST_SIZE, digest);
-        return digest;
+        return bytes.get(digestsAt + (containers + location) * DIGEST_SIZE, DIGEST_SIZE);
     }
 
     int containerCount() {
@@ -183,15 +172,15 @@ final class IndexReader {
     }
 
     int size() {
-        return bytes.capacity();
+        return bytes.length();
     }
 
-    String mainClass() throws ArchiveFormatException {
-        return string(bytes.getInt(H_MAIN_CLASS), bytes.getInt(H_MAIN_CLASS + 4));
+    String mainClass() throws IOException {
+        return string(bytes.headerInt(H_MAIN_CLASS), bytes.headerInt(H_MAIN_CLASS + 4));
     }
 
     /** @return the id of the name, or -1 when the archive does not have it */
-    int find(String name) throws ArchiveFormatException {
+    int find(String name) throws IOException {
         int hash = hash(name);
         for (int slot = hash & slotMask, probes = 0; probes <= slotMask; slot = (slot + 1) & slotMask, probes++) {
             int at = slotsAt + slot * SLOT_SIZE;
@@ -209,16 +198,16 @@ final class IndexReader {
         return -1;
     }
 
-    String name(int id) throws ArchiveFormatException {
+    String name(int id) throws IOException {
         int at = nameRecord(id);
-        return string(bytes.getInt(at), Short.toUnsignedInt(bytes.getShort(at + 4)));
+        return string(bytes.getInt(at), bytes.getUnsignedShort((at + 4)));
     }
 
-    int locationCount(int id) throws ArchiveFormatException {
-        return Short.toUnsignedInt(bytes.getShort(nameRecord(id) + 6));
+    int locationCount(int id) throws IOException {
+        return bytes.getUnsignedShort((nameRecord(id) + 6));
     }
 
-    int module(int nameId) throws ArchiveFormatException {
+    int module(int nameId) throws IOException {
         int module = bytes.getInt(nameRecord(nameId) + 12);
         if (module < -1 || module >= modules) {
             throw error("name " + nameId + " names module " + module + " of " + modules);
@@ -226,15 +215,15 @@ final class IndexReader {
         return module;
     }
 
-    IndexedEntry entry(int nameId, int which) throws ArchiveFormatException {
+    IndexedEntry entry(int nameId, int which) throws IOException {
         int record = nameRecord(nameId);
         int location = bytes.getInt(record + 8) + which;
-        if (which < 0 || which >= Short.toUnsignedInt(bytes.getShort(record + 6)) || location < 0
+        if (which < 0 || which >= bytes.getUnsignedShort((record + 6)) || location < 0
                 || location >= locations) {
             throw error("location " + which + " of name " + nameId + " is outside the location table");
         }
         int at = locationsAt + location * LOCATION_SIZE;
-        int container = Short.toUnsignedInt(bytes.getShort(at + 20));
+        int container = bytes.getUnsignedShort((at + 20));
         if (container >= containers) {
             throw error("location " + location + " names container " + container + " of " + containers);
         }
@@ -245,7 +234,7 @@ final class IndexReader {
     }
 
     /** @return a name's entries in class-path order */
-    List<IndexedEntry> entries(int nameId) throws ArchiveFormatException {
+    List<IndexedEntry> entries(int nameId) throws IOException {
         int count = locationCount(nameId);
         List<IndexedEntry> all = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -255,7 +244,7 @@ final class IndexReader {
     }
 
     /** @return the containers as packed */
-    Container[] containers() throws ArchiveFormatException {
+    Container[] containers() throws IOException {
         Container[] all = new Container[containers];
         for (int i = 0; i < all.length; i++) {
             all[i] = container(i);
@@ -263,21 +252,26 @@ final class IndexReader {
         return all;
     }
 
-    /** @return the trailer checksum, which identifies the index's content */
+    /** @return the header's checksum, which identifies the index's content */
     int checksum() {
-        return bytes.getInt(bytes.capacity() - TRAILER_SIZE);
+        return bytes.checksum();
     }
 
-    Container container(int id) throws ArchiveFormatException {
+    /** @return whether a container has entries under {@code META-INF/versions/} (may be a multi-release jar) */
+    boolean versioned(int id) throws IOException {
+        return (bytes.getUnsignedShort(containersAt + id * CONTAINER_SIZE + 6) & CONTAINER_VERSIONED) != 0;
+    }
+
+    Container container(int id) throws IOException {
         if (id < 0 || id >= containers) {
             throw new IllegalArgumentException("no container " + id);
         }
         int at = containersAt + id * CONTAINER_SIZE;
-        return new Container(id, string(bytes.getInt(at), Short.toUnsignedInt(bytes.getShort(at + 4))),
+        return new Container(id, string(bytes.getInt(at), bytes.getUnsignedShort((at + 4))),
                 bytes.getLong(at + 8), bytes.getLong(at + 16));
     }
 
-    Module moduleRecord(int id) throws ArchiveFormatException {
+    Module moduleRecord(int id) throws IOException {
         if (id < 0 || id >= modules) {
             throw new IllegalArgumentException("no module " + id);
         }
@@ -287,12 +281,11 @@ final class IndexReader {
         if (modeCode < 0 || modeCode >= modes.length) {
             throw error("module " + id + " has unknown validation mode " + modeCode);
         }
-        byte[] sha = new byte[Module.HASH_LENGTH];
-        bytes.get(at + 16, sha);
-        return new Module(id, string(bytes.getInt(at), Short.toUnsignedInt(bytes.getShort(at + 4))),
+        byte[] sha = bytes.get(at + 16, Module.HASH_LENGTH);
+        return new Module(id, string(bytes.getInt(at), bytes.getUnsignedShort((at + 4))),
                 bytes.getLong(at + 8), modes[modeCode], sha, bytes.getLong(at + 48), bytes.getLong(at + 56),
-                Short.toUnsignedInt(bytes.getShort(at + 64)), Short.toUnsignedInt(bytes.getShort(at + 66)),
-                string(bytes.getInt(at + 68), Short.toUnsignedInt(bytes.getShort(at + 72))));
+                bytes.getUnsignedShort((at + 64)), bytes.getUnsignedShort((at + 66)),
+                string(bytes.getInt(at + 68), bytes.getUnsignedShort((at + 72))));
     }
 
     private int nameRecord(int id) {
@@ -302,9 +295,9 @@ final class IndexReader {
         return namesAt + id * NAME_SIZE;
     }
 
-    private String string(int offset, int length) throws ArchiveFormatException {
+    private String string(int offset, int length) throws IOException {
         checkString(offset, length);
-        return new String(bytes.array(), stringsAt + offset, length, StandardCharsets.UTF_8);
+        return bytes.utf8(stringsAt + offset, length);
     }
 
     private void checkString(int offset, int length) throws ArchiveFormatException {
@@ -313,27 +306,11 @@ final class IndexReader {
         }
     }
 
-    /** Compares without decoding for ASCII names, the common case. */
-    private boolean nameEquals(int id, String name) throws ArchiveFormatException {
+    private boolean nameEquals(int id, String name) throws IOException {
         int at = nameRecord(id);
         int offset = bytes.getInt(at);
-        int length = Short.toUnsignedInt(bytes.getShort(at + 4));
+        int length = bytes.getUnsignedShort(at + 4);
         checkString(offset, length);
-        byte[] array = bytes.array();
-        int start = stringsAt + offset;
-        if (length != name.length()) {
-            // UTF-8 is longer than the string only for non-ASCII names
-            return length > name.length() && name.equals(new String(array, start, length, StandardCharsets.UTF_8));
-        }
-        for (int i = 0; i < length; i++) {
-            byte b = array[start + i];
-            if (b < 0) {
-                return name.equals(new String(array, start, length, StandardCharsets.UTF_8));
-            }
-            if (b != name.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+        return bytes.equalsUtf8(stringsAt + offset, length, name);
     }
 }

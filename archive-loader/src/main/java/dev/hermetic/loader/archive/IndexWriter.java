@@ -13,7 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
+import java.util.zip.CRC32;
 
 /**
  * Builds the index of an archive (its layout is described in {@code IndexLayout}) and seals the
@@ -32,7 +32,7 @@ public final class IndexWriter {
     private final String mainClass;
     private final List<Container> containers = new ArrayList<>();
     private final List<Module> modules = new ArrayList<>();
-    private final Map<String, List<IndexedEntry>> names = new TreeMap<>();
+    private final TreeMap<String, List<IndexedEntry>> names = new TreeMap<>();
     private final Map<String, Integer> declared = new TreeMap<>();
     private final Map<Integer, byte[]> containerDigests = new TreeMap<>();
     private final Map<String, byte[]> appDigests = new TreeMap<>();
@@ -170,27 +170,22 @@ public final class IndexWriter {
         int locationCount = names.values().stream().mapToInt(List::size).sum();
         int slotCount = slotCount(nameCount);
 
-        int containersAt = HEADER_SIZE;
+        // the body's sections at offsets relative to the body, which starts after the page table
+        int containersAt = 0;
         int modulesAt = containersAt + containers.size() * CONTAINER_SIZE;
         int namesAt = modulesAt + modules.size() * MODULE_SIZE;
         int locationsAt = namesAt + nameCount * NAME_SIZE;
         int slotsAt = locationsAt + locationCount * LOCATION_SIZE;
         int stringsAt = slotsAt + slotCount * SLOT_SIZE;
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
         ByteBuffer body = ByteBuffer.allocate(stringsAt);
-
-        body.putInt(0, MAGIC).putShort(H_VERSION, (short) VERSION).put(H_SOURCE_HASH, (byte) SOURCE_HASH_SHA256)
-                .put(H_FLAGS, (byte) (digests ? FLAG_DIGESTS : 0))
-                .putInt(H_CONTAINERS, containers.size()).putInt(H_MODULES, modules.size())
-                .putInt(H_NAMES, nameCount).putInt(H_LOCATIONS, locationCount).putInt(H_SLOTS, slotCount)
-                .putInt(H_CONTAINERS_AT, containersAt).putInt(H_MODULES_AT, modulesAt)
-                .putInt(H_NAMES_AT, namesAt).putInt(H_LOCATIONS_AT, locationsAt)
-                .putInt(H_SLOTS_AT, slotsAt).putInt(H_STRINGS_AT, stringsAt);
-        strings.putAt(body, H_MAIN_CLASS, mainClass);
+        strings.putAt(header, H_MAIN_CLASS, mainClass);
+        boolean[] versioned = versionedContainers();
 
         body.position(containersAt);
         for (Container c : containers) {
             strings.put(body, c.entry());
-            body.putShort((short) 0).putLong(c.offset()).putLong(c.size());
+            body.putShort((short) (versioned[c.id()] ? CONTAINER_VERSIONED : 0)).putLong(c.offset()).putLong(c.size());
         }
         for (Module m : modules) {
             strings.put(body, m.source());
@@ -249,18 +244,46 @@ public final class IndexWriter {
             body.putInt(slotsAt + slot * SLOT_SIZE, hash).putInt(slotsAt + slot * SLOT_SIZE + 4, nameId + 1);
             nameId++;
         }
-        body.putInt(H_STRINGS_LENGTH, strings.size());
-
-        ByteArrayOutputStream out = new ByteArrayOutputStream(stringsAt + strings.size() + digestSection.capacity()
-                + TRAILER_SIZE);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(stringsAt + strings.size() + digestSection.capacity());
         out.write(body.array(), 0, stringsAt);
         strings.writeTo(out);
         out.write(digestSection.array(), 0, digestSection.capacity());
-        CRC32C crc = new CRC32C();
-        byte[] withoutTrailer = out.toByteArray();
-        crc.update(withoutTrailer);
-        return ByteBuffer.allocate(withoutTrailer.length + TRAILER_SIZE).put(withoutTrailer)
-                .putInt((int) crc.getValue()).array();
+        byte[] bodyBytes = out.toByteArray();
+
+        int pages = (bodyBytes.length + PAGE_SIZE - 1) / PAGE_SIZE;
+        int start = bodyStart(pages);
+        header.putInt(0, MAGIC).putShort(H_VERSION, (short) VERSION).put(H_SOURCE_HASH, (byte) SOURCE_HASH_SHA256)
+                .put(H_FLAGS, (byte) (digests ? FLAG_DIGESTS : 0))
+                .putInt(H_CONTAINERS, containers.size()).putInt(H_MODULES, modules.size())
+                .putInt(H_NAMES, nameCount).putInt(H_LOCATIONS, locationCount).putInt(H_SLOTS, slotCount)
+                .putInt(H_CONTAINERS_AT, start + containersAt).putInt(H_MODULES_AT, start + modulesAt)
+                .putInt(H_NAMES_AT, start + namesAt).putInt(H_LOCATIONS_AT, start + locationsAt)
+                .putInt(H_SLOTS_AT, start + slotsAt).putInt(H_STRINGS_AT, start + stringsAt)
+                .putInt(H_STRINGS_LENGTH, strings.size()).putInt(H_PAGES, pages).putInt(H_PAGE_SIZE, PAGE_SIZE);
+        ByteBuffer index = ByteBuffer.allocate(start + bodyBytes.length).put(header.array()).position(start);
+        index.put(bodyBytes);
+        CRC32 crc = new CRC32();
+        for (int page = 0; page < pages; page++) {
+            crc.reset();
+            crc.update(bodyBytes, page * PAGE_SIZE, Math.min(PAGE_SIZE, bodyBytes.length - page * PAGE_SIZE));
+            index.putInt(HEADER_SIZE + page * PAGE_CRC_SIZE, (int) crc.getValue());
+        }
+        index.putInt(H_CRC, headerCrc(index.array(), pages));
+        return index.array();
+    }
+
+    /** Per container: whether it has entries under {@code META-INF/versions/}, so may be a multi-release jar. */
+    private boolean[] versionedContainers() {
+        boolean[] versioned = new boolean[containers.size()];
+        for (Map.Entry<String, List<IndexedEntry>> named : names.tailMap(VERSIONS).entrySet()) {
+            if (!named.getKey().startsWith(VERSIONS)) {
+                break;
+            }
+            for (IndexedEntry e : named.getValue()) {
+                versioned[e.container()] = true;
+            }
+        }
+        return versioned;
     }
 
     /** @return whether the digest section is to be written: digests were given, and for everything */
@@ -299,7 +322,7 @@ public final class IndexWriter {
      * Finishes a written archive: sets every entry's date and time fields to {@code entryTime}'s UTC
      * date and time (so they are the same whatever the time zone), then binds the index's trust flags
      * to the archive by overwriting the archive comment (which must be {@link #SEAL_PLACEHOLDER}) with
-     * the index's location and the central directory's location, size and CRC-32C. Any later edit of
+     * the index's location and SHA-256, and the central directory's location, size and CRC-32. Any later edit of
      * the archive by a zip tool changes the central directory, and the loader then no longer honours
      * the trust flags. Costs one read and one write of the central directory, and one small write per
      * entry.
@@ -312,7 +335,7 @@ public final class IndexWriter {
      *                                time is outside the zip format's range
      */
     public static void seal(Path archive, long indexOffset, int indexLength, Instant entryTime) throws IOException {
-        Seal.write(archive, indexOffset, indexLength, entryTime);
+        SealWriter.write(archive, indexOffset, indexLength, entryTime);
     }
 
     /** The string section: UTF-8 bytes appended in order of use, referenced by offset and length. */

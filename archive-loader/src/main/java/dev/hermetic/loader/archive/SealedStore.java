@@ -5,18 +5,43 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A zip whose seal matches: every name and offset comes from the index, as packed. */
+/**
+ * A zip whose seal locates its central directory: every name and offset comes from the index, as
+ * packed. Whether the central directory's bytes are still the ones sealed is checked once, when a
+ * trust decision first needs it ({@link #centralMatches}), because that reads it whole.
+ */
 final class SealedStore extends Store {
     private final FileBlock file;
-    private final IndexReader index;
+    private final EndRecord endRecord;
     private final Seal seal;
+    /** Whether {@link #centralMatches} found the central directory as sealed. */
+    private volatile boolean centralChecked;
 
-    SealedStore(FileBlock file, IndexReader index, Seal seal) throws ArchiveFormatException {
-        super(index.containers());
+    SealedStore(FileBlock file, EndRecord end, IndexReader index, Seal seal) throws IOException {
+        super(index.containers(), index);
         this.file = file;
-        this.index = index;
+        this.endRecord = end;
         this.seal = seal;
         checkContainers();
+    }
+
+    /** @return whether the central directory's CRC-32 was found to be the sealed one (checked once) */
+    boolean centralChecked() {
+        return centralChecked;
+    }
+
+    /**
+     * Reads the central directory whole and compares its CRC-32 with the seal's: the check of an entry
+     * replaced in place by one of the same size, which moves nothing.
+     */
+    boolean centralMatches() throws IOException {
+        centralChecked = seal.centralMatches(file, endRecord);
+        return centralChecked;
+    }
+
+    /** @return the store of the same file read through its central directories, for an archive edited in place */
+    Store edited() throws IOException {
+        return EditedStore.open(file, endRecord);
     }
 
     /**
@@ -24,8 +49,13 @@ final class SealedStore extends Store {
      * only, a jar's bytes never inside another's. O(c log c) for c containers, at open.
      */
     private void checkContainers() throws ArchiveFormatException {
-        Container[] sorted = containers.clone();
-        java.util.Arrays.sort(sorted, 1, sorted.length, new ByOffset());
+        Container[] sorted = containers;
+        for (int i = 2; i < containers.length && sorted == containers; i++) {
+            if (containers[i].offset() < containers[i - 1].offset()) {
+                sorted = containers.clone(); // the packer writes them in order: sorting is for other writers
+                java.util.Arrays.sort(sorted, 1, sorted.length, new ByOffset());
+            }
+        }
         long end = 0;
         for (int i = 1; i < sorted.length; i++) {
             Container c = sorted[i];
@@ -72,7 +102,10 @@ final class SealedStore extends Store {
         return "sealed " + seal.toComment();
     }
 
-
+    @Override
+    boolean versioned(int container) throws IOException {
+        return index.versioned(container);
+    }
 
     @Override
     public IndexedEntry find(String name) throws IOException {
@@ -129,7 +162,7 @@ final class SealedStore extends Store {
 
     /** @return the SHA-256 of a nested jar's bytes, read in chunks through the archive's own handle */
     byte[] sha256(Container container) throws IOException {
-        java.security.MessageDigest digest = Seal.sha256();
+        java.security.MessageDigest digest = Sha256.newDigest();
         byte[] chunk = new byte[(int) Math.min(Math.max(container.size(), 1), 1 << 16)];
         for (long done = 0; done < container.size(); ) {
             int count = (int) Math.min(chunk.length, container.size() - done);

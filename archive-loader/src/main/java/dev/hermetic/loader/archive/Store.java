@@ -15,9 +15,12 @@ import java.util.List;
 abstract class Store implements Closeable {
     /** The class path as it is now, application first. */
     final Container[] containers;
+    /** The index: module metadata, and for a sealed or exploded archive every name. */
+    final IndexReader index;
 
-    Store(Container[] containers) {
+    Store(Container[] containers, IndexReader index) {
         this.containers = containers;
+        this.index = index;
     }
 
     final Container container(int id) {
@@ -31,8 +34,11 @@ abstract class Store implements Closeable {
     /** @return whether this is an exploded directory rather than a zip */
     abstract boolean exploded();
 
-    /** @return whether the index's trust flags may be honoured */
+    /** @return whether the index's trust flags may be honoured, as far as this store knows */
     abstract boolean trustBound();
+
+    /** @return whether a nested jar may be a multi-release jar: it has entries under META-INF/versions/ */
+    abstract boolean versioned(int container) throws IOException;
 
     /** @return a string that changes whenever the class path the archive serves may have changed */
     abstract String identity() throws IOException;

@@ -206,7 +206,7 @@ class ArchiveStressTests {
     }
 
     @Test
-    void loadClassWhenTheArchiveIsOverwrittenInPlaceThenClassNotFoundWithTheCrcMismatch() throws Exception {
+    void loadClassWhenTheArchiveIsOverwrittenInPlaceThenClassNotFoundWithAChecksumMismatch() throws Exception {
         Path live = Files.copy(archive, dir.resolve("overwritten.jar"));
         try (ArchiveClassLoader loader = ArchiveClassLoader.open(live, ClassLoader.getPlatformClassLoader(), settings())) {
             try (RandomAccessFile file = new RandomAccessFile(live.toFile(), "rw")) {
@@ -217,7 +217,8 @@ class ArchiveStressTests {
             assertThatThrownBy(() -> loader.loadClass(victim))
                     .isInstanceOf(ClassNotFoundException.class)
                     .hasRootCauseInstanceOf(ArchiveFormatException.class)
-                    .hasMessageContaining("CRC-32 of the");
+                    // the class's bytes, or the index page its lookup reads first (pages are read at first use)
+                    .hasMessageMatching("(?s).*(: CRC-32 of the \\d+ bytes read|: index checksum mismatch in page \\d+).*");
         }
     }
 }

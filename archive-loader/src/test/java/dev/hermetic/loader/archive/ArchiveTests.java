@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
@@ -36,6 +37,7 @@ class ArchiveTests {
     private static final byte[] MAIN_SOURCE = "package app; public class Main {}\n".getBytes(UTF_8);
     private static final byte[] OTHER_SOURCE = "package app; class Other {}\n".getBytes(UTF_8);
     private static final byte[] MAIN_CLASS = "not really a class, only bytes".getBytes(UTF_8);
+    private static final byte[] PATCHED_MAIN_CLASS = "Not really a class, only bytes".getBytes(UTF_8);
     private static final byte[] BIG_TEXT = "all work and no play makes a dull jar\n".repeat(200).getBytes(UTF_8);
     private static final byte[] RAW = {0, 1, 2, 3, (byte) 0xFF, (byte) 0xFE};
 
@@ -98,7 +100,7 @@ class ArchiveTests {
             assertThat(archive.readSource(main)).isEqualTo(MAIN_SOURCE);
             assertThat(archive.readSource(archive.module(1))).isEqualTo(OTHER_SOURCE);
             assertThat(archive.indexSize()).isEqualTo(packed.indexLength());
-            assertThat(Archive.indexVersion()).isEqualTo(1);
+            assertThat(Archive.indexVersion()).isEqualTo(2);
         }
     }
 
@@ -107,7 +109,7 @@ class ArchiveTests {
         TestArchives.Packed packed = pack();
 
         try (ZipFile zip = new ZipFile(packed.path().toFile())) {
-            assertThat(zip.getComment()).startsWith("hermetic-seal/2 index=").hasSize(IndexWriter.SEAL_PLACEHOLDER.length())
+            assertThat(zip.getComment()).startsWith("hermetic-seal/3 index=").hasSize(IndexWriter.SEAL_PLACEHOLDER.length())
                     .isNotEqualTo(IndexWriter.SEAL_PLACEHOLDER);
             assertThat(zip.getInputStream(zip.getEntry("HERMETIC-INF/classes/app/Main.class")).readAllBytes())
                     .isEqualTo(MAIN_CLASS);
@@ -412,22 +414,27 @@ class ArchiveTests {
         }
     }
 
+    /**
+     * @return a copy of the sealed archive made by ZipOutputStream, entry by entry, with app/Main.class
+     *         replaced by {@link #PATCHED_MAIN_CLASS}, bytes of the same length, and the comment (the seal) kept
+     */
+    private Path mainReplacedInPlace(Path sealed) throws IOException {
+        Path edited = dir.resolve("edited.jar");
+        rewrite(sealed, edited, "HERMETIC-INF/classes/app/Main.class", PATCHED_MAIN_CLASS);
+        return edited;
+    }
+
     @Test
     void openWhenAClassWasChangedAfterSealingThenNotTrustBoundServingTheNewBytesWithThePackedCrc() throws IOException {
-        // fixture: the sealed archive copied by ZipOutputStream, entry by entry, with app/Main.class
-        // replaced by other bytes of the same length and the comment (the seal) kept
         Path path = pack().path();
-        Path edited = dir.resolve("edited.jar");
-        byte[] patched = MAIN_CLASS.clone();
-        patched[0] ^= 1;
-        rewrite(path, edited, "HERMETIC-INF/classes/app/Main.class", patched);
+        Path edited = mainReplacedInPlace(path);
 
         assertThat(Files.size(edited)).isEqualTo(Files.size(path));
         try (Archive sealed = Archive.open(path); Archive archive = Archive.open(edited)) {
             assertThat(sealed.trustBound()).isTrue();
             assertThat(archive.trustBound()).isFalse();
             IndexedEntry main = archive.find("app/Main.class");
-            assertThat(archive.read(main)).isEqualTo(patched);
+            assertThat(archive.read(main)).isEqualTo(PATCHED_MAIN_CLASS);
             // the entry keeps the CRC-32 the index recorded, so the loader can tell the cache was replaced
             assertThat(main.crc32()).isEqualTo(sealed.find("app/Main.class").crc32());
             assertThat(main.module()).isEqualTo(sealed.find("app/Main.class").module());
@@ -452,6 +459,69 @@ class ArchiveTests {
     }
 
     @Test
+    void openWhenAnEntryWasReplacedInPlaceThenSealedUntilTheFirstTrustQuestionThenServedAsEdited() throws IOException {
+        // nothing moves, so only the central directory's CRC-32 (a record's CRC field) tells the edit
+        Path edited = mainReplacedInPlace(pack().path());
+
+        try (Archive archive = Archive.open(edited)) {
+            // opening read no central directory: the archive is served sealed, every read checked
+            assertThat(archive.edited()).isFalse();
+            assertThat(archive.read(archive.find("shared.txt"))).isEqualTo("shared from app".getBytes(UTF_8));
+            IndexedEntry main = archive.find("app/Main.class");
+            assertThatThrownBy(() -> archive.read(main)).isInstanceOf(ArchiveFormatException.class)
+                    .hasMessageContaining("HERMETIC-INF/classes/app/Main.class: CRC-32 of the ")
+                    .hasMessageEndingWith("(corrupt, or changed in place)");
+            // the first trust question reads the central directory, finds the edit, and switches over
+            assertThat(archive.trustBound()).isFalse();
+            assertThat(archive.edited()).isTrue();
+            assertThat(archive.identity()).startsWith("edited ");
+            assertThat(archive.read(archive.find("app/Main.class"))).isEqualTo(PATCHED_MAIN_CLASS);
+            assertThat(archive.readSource(archive.module(0))).isEqualTo(MAIN_SOURCE);
+        }
+    }
+
+    @Test
+    void openWhenAnIndexPageIsCorruptThenOpenReadsItNotAndOnlyALookupTouchingItFails() throws IOException {
+        // fixture: an index of several pages (400 more names), the last byte of its last page flipped in
+        // the file: the end of the last name's string, "many/r399.txt"
+        TestArchives.Builder builder = fixture().withoutDigests();
+        for (int i = 0; i < 400; i++) {
+            builder.app(String.format(Locale.ROOT, "many/r%03d.txt", i), new byte[] {(byte) i});
+        }
+        TestArchives.Packed packed = builder.write(dir.resolve("app.jar"));
+        flip(packed.path(), packed.indexOffset() + packed.indexLength() - 1);
+        int pages = ByteBuffer.wrap(Files.readAllBytes(packed.path()), (int) packed.indexOffset() + IndexLayout.H_PAGES, 4)
+                .getInt();
+        assertThat(pages).isGreaterThan(4);
+
+        try (Archive archive = Archive.open(packed.path())) {
+            assertThat(archive.read(archive.find("app/Main.class"))).isEqualTo(MAIN_CLASS);
+            assertThat(archive.read(archive.find("many/r000.txt"))).isEqualTo(new byte[] {0});
+            assertThatThrownBy(() -> archive.find("many/r399.txt")).isInstanceOf(ArchiveFormatException.class)
+                    .hasMessageStartingWith(packed.path() + ": HERMETIC-INF/index: index checksum mismatch in page "
+                            + (pages - 1) + " (");
+        }
+    }
+
+    @Test
+    void readWhenADeflatedEntryFailedToInflateThenLaterDeflatedEntriesStillInflate() throws IOException {
+        // fixture: as readWhenDeflatedEntryPointsAtOtherBytes: a/big.txt read from 40 bytes early
+        Path path = fixture().editEntries(edit("a/big.txt", 1, e -> new IndexedEntry(e.name(), e.container(),
+                e.dataOffset() - 40, e.method(), e.compressedSize(), e.size(), e.crc32(), e.module())))
+                .write(dir.resolve("app.jar")).path();
+
+        try (Archive archive = Archive.open(path)) {
+            IndexedEntry big = archive.find("a/big.txt");
+            IndexedEntry shared = archive.findAll("shared.txt").get(1);
+            assertThat(shared.stored()).isFalse();
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> archive.read(big)).isInstanceOf(ArchiveFormatException.class);
+                assertThat(archive.read(shared)).isEqualTo("shared from a".getBytes(UTF_8));
+            }
+        }
+    }
+
+    @Test
     void openWhenAnIndexByteIsCorruptThenArchiveFormatExceptionChecksumMismatch() throws IOException {
         // fixture: the last byte of the index's string section flipped in the file; the central
         // directory, and so the seal, are untouched
@@ -460,38 +530,38 @@ class ArchiveTests {
 
         assertThatThrownBy(() -> Archive.open(packed.path()))
                 .isInstanceOf(ArchiveFormatException.class)
-                .hasMessage(packed.path() + ": HERMETIC-INF/index: index checksum mismatch: the index is corrupt");
+                .hasMessageStartingWith(packed.path() + ": HERMETIC-INF/index: index checksum mismatch in page 0 (")
+                .hasMessageEndingWith("): the index is corrupt");
     }
 
     @Test
     void openWhenIndexVersionIsUnsupportedThenArchiveFormatException() throws IOException {
-        // fixture: the index written with version 2 in its header and a matching trailer CRC
-        Path path = fixture().editIndex(index -> TestArchives.withTrailer(
-                ByteBuffer.wrap(index.clone()).putShort(IndexLayout.H_VERSION, (short) 2).array()))
+        // fixture: the index written with version 3 in its header and matching checksums
+        Path path = fixture().editIndex(index -> TestArchives.withChecksums(
+                ByteBuffer.wrap(index.clone()).putShort(IndexLayout.H_VERSION, (short) 3).array()))
                 .write(dir.resolve("app.jar")).path();
 
         assertThatThrownBy(() -> Archive.open(path))
                 .isInstanceOf(ArchiveFormatException.class)
-                .hasMessage(path + ": HERMETIC-INF/index: index version 2 is not supported; this loader reads version 1");
+                .hasMessage(path + ": HERMETIC-INF/index: index version 3 is not supported; this loader reads version 2");
     }
 
     @Test
     void openWhenIndexMagicIsWrongThenArchiveFormatException() throws IOException {
         // fixture: the index written with "HRMY" as its magic
-        TestArchives.Packed packed = fixture().editIndex(index -> TestArchives.withTrailer(
+        TestArchives.Packed packed = fixture().editIndex(index -> TestArchives.withChecksums(
                 ByteBuffer.wrap(index.clone()).putInt(0, 0x48524D59).array()))
                 .write(dir.resolve("app.jar"));
 
         assertThatThrownBy(() -> Archive.open(packed.path()))
                 .isInstanceOf(ArchiveFormatException.class)
-                .hasMessage(packed.path() + ": HERMETIC-INF/index: index is not a Hermetic index (bad magic or "
-                        + packed.indexLength() + " bytes)");
+                .hasMessage(packed.path() + ": HERMETIC-INF/index: index is not a Hermetic index (bad magic)");
     }
 
     @Test
     void openWhenIndexHasNoContainersThenArchiveFormatException() throws IOException {
-        // fixture: the index header's container count set to 0, trailer CRC recomputed
-        Path path = fixture().editIndex(index -> TestArchives.withTrailer(
+        // fixture: the index header's container count set to 0, checksums recomputed
+        Path path = fixture().editIndex(index -> TestArchives.withChecksums(
                 ByteBuffer.wrap(index.clone()).putInt(IndexLayout.H_CONTAINERS, 0).array()))
                 .write(dir.resolve("app.jar")).path();
 
@@ -502,15 +572,16 @@ class ArchiveTests {
 
     @Test
     void openWhenIndexSectionLiesOutsideTheIndexThenArchiveFormatException() throws IOException {
-        // fixture: the index header's names section moved to offset 1000000, trailer CRC recomputed
-        TestArchives.Packed packed = fixture().editIndex(index -> TestArchives.withTrailer(
+        // fixture: the index header's names section moved to offset 1000000, checksums recomputed
+        TestArchives.Packed packed = fixture().editIndex(index -> TestArchives.withChecksums(
                 ByteBuffer.wrap(index.clone()).putInt(IndexLayout.H_NAMES_AT, 1_000_000).array()))
                 .write(dir.resolve("app.jar"));
 
         assertThatThrownBy(() -> Archive.open(packed.path()))
                 .isInstanceOf(ArchiveFormatException.class)
-                .hasMessage(packed.path() + ": HERMETIC-INF/index: index section at offset 1000000 with 9 records of 16"
-                        + " bytes lies outside the index of " + packed.indexLength() + " bytes");
+                .hasMessageStartingWith(packed.path() + ": HERMETIC-INF/index: index section at offset 1000000 with 9 records"
+                        + " of 16 bytes lies outside the body of the index (")
+                .hasMessageEndingWith(" to " + packed.indexLength() + ")");
     }
 
     @Test

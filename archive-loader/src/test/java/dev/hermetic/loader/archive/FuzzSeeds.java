@@ -45,7 +45,7 @@ public final class FuzzSeeds {
                 .write(work.resolve("seed.jar"));
         byte[] archive = Files.readAllBytes(packed.path());
         byte[] edited = archive.clone();
-        int crcDigit = edited.length - 1 - " sha256=".length() - 64; // the last digit of the seal's CRC-32C
+        int crcDigit = edited.length - 1 - " sha256=".length() - 64; // the last digit of the seal's CRC-32
         edited[crcDigit] = (byte) (edited[crcDigit] == '0' ? '1' : '0');
         byte[] index = new byte[packed.indexLength()];
         System.arraycopy(archive, (int) packed.indexOffset(), index, 0, index.length);

@@ -156,11 +156,25 @@ class IndexWriterTests {
     }
 
     @Test
+    void toBytesWhenANestedJarHasVersionedEntriesThenOnlyItsContainerIsFlaggedVersioned() throws Exception {
+        IndexWriter writer = new IndexWriter("Main").add(app()).add(lib(1, "mr.jar", 100, 50))
+                .add(lib(2, "plain.jar", 200, 50))
+                .add(entry("META-INF/versions/11/a/A.class", 1, 110, -1)).add(entry("a/A.class", 1, 120, -1))
+                .add(entry("a/A.class", 2, 210, -1)).add(entry("META-INF/versionsX/a.txt", 2, 220, -1));
+
+        IndexReader reader = new IndexReader(FILE, writer.toBytes());
+
+        assertThat(reader.versioned(0)).isFalse();
+        assertThat(reader.versioned(1)).isTrue();
+        assertThat(reader.versioned(2)).isFalse();
+    }
+
+    @Test
     void toBytesWhenWrittenThenHeaderHasMagicAndVersion() {
         ByteBuffer index = ByteBuffer.wrap(new IndexWriter("Main").add(app()).toBytes());
 
         assertThat(index.getInt(0)).isEqualTo(0x48524D58);
-        assertThat(index.getShort(IndexLayout.H_VERSION)).isEqualTo((short) 1);
+        assertThat(index.getShort(IndexLayout.H_VERSION)).isEqualTo((short) 2);
     }
 
     @Test

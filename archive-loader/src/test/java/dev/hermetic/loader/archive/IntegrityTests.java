@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
-import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,9 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <ul>
  * <li>a byte or one bit of an entry's data is flipped in place: the central directory and the seal
  *     are untouched, so the sealed fast path serves the archive;</li>
- * <li>{@link #forgeIndex}: the index is edited (a module's mode byte), its CRC-32C trailer recomputed,
+ * <li>{@link #forgeIndex}: the index is edited (a module's mode byte), its page and header CRC-32s recomputed,
  *     the zip CRC-32 of the index entry fixed in its local header and the central directory, and the
- *     seal's CRC-32C of the central directory recomputed: only the seal's SHA-256 of the index is left
+ *     seal's CRC-32 of the central directory recomputed: only the seal's SHA-256 of the index is left
  *     as packed.</li>
  * </ul>
  */
@@ -158,7 +157,7 @@ class IntegrityTests {
         TestArchives.Packed packed = packed();
         Path path = packed.path();
         IndexedEntry main = entry(packed, "app/Main.class");
-        String recorded = Seal.hex(TestArchives.sha256(MAIN));
+        String recorded = Sha256.hex(TestArchives.sha256(MAIN));
         for (int i = 0; i < MAIN.length * 8; i++) {
             flip(path, main.dataOffset() + i / 8, 1 << (i % 8));
             try (Archive archive = Archive.open(path, Integrity.DIGEST)) {
@@ -194,8 +193,8 @@ class IntegrityTests {
             assertThatThrownBy(() -> archive.readSource(archive.module(0))).isInstanceOf(ArchiveFormatException.class)
                     .hasMessage(packed.path() + ": HERMETIC-INF/sources/app/Main.java: SHA-256 of the " + SOURCE.length
                             + " bytes read at offset " + module.sourceOffset() + " is "
-                            + Seal.hex(TestArchives.sha256(flippedCopy(SOURCE, 5, 0x80))) + ", the index records "
-                            + Seal.hex(TestArchives.sha256(SOURCE)) + " (corrupt, or changed after packing)");
+                            + Sha256.hex(TestArchives.sha256(flippedCopy(SOURCE, 5, 0x80))) + ", the index records "
+                            + Sha256.hex(TestArchives.sha256(SOURCE)) + " (corrupt, or changed after packing)");
         }
     }
 
@@ -218,7 +217,7 @@ class IntegrityTests {
             assertThatThrownBy(() -> archive.read(archive.find("d/x.txt"))).isInstanceOf(ArchiveFormatException.class)
                     .hasMessageStartingWith(packed.path() + ": HERMETIC-INF/lib/dep.jar: SHA-256 of the nested jar's "
                             + dep.size() + " bytes at offset " + dep.offset() + " is ")
-                    .hasMessageEndingWith(", the index records " + Seal.hex(TestArchives.sha256(
+                    .hasMessageEndingWith(", the index records " + Sha256.hex(TestArchives.sha256(
                             TestArchives.jar(Map.of("d/x.txt", DEP_TEXT), "d/x.txt"))) + " (corrupt, or changed after packing)");
             assertThat(archive.read(archive.find("app/Main.class"))).isEqualTo(MAIN);
         }
@@ -289,19 +288,20 @@ class IntegrityTests {
         byte[] index = Arrays.copyOfRange(Files.readAllBytes(path), (int) packed.indexOffset(),
                 (int) packed.indexOffset() + packed.indexLength());
         assertThatThrownBy(() -> Archive.open(path, Integrity.DIGEST)).isInstanceOf(ArchiveFormatException.class)
-                .hasMessageStartingWith(path + ": HERMETIC-INF/index: SHA-256 of the index is " + Seal.hex(TestArchives.sha256(index))
+                .hasMessageStartingWith(path + ": HERMETIC-INF/index: SHA-256 of the index is " + Sha256.hex(TestArchives.sha256(index))
                         + ", the seal records ")
                 .hasMessageEndingWith(" (the index was changed after packing)");
     }
 
     /**
      * Edits the index of a packed archive and recomputes everything but the seal's SHA-256: the index's
-     * trailer, the index entry's CRC-32 in its local header and central record, and the seal's CRC-32C.
+     * page and header CRC-32s, the index entry's CRC-32 in its local header and central record, and the seal's
+     * CRC-32 of the central directory.
      */
     static void forgeIndex(TestArchives.Packed packed, UnaryOperator<byte[]> edit) throws IOException {
         byte[] file = Files.readAllBytes(packed.path());
         int offset = (int) packed.indexOffset();
-        byte[] index = TestArchives.withTrailer(edit.apply(Arrays.copyOfRange(file, offset, offset + packed.indexLength())));
+        byte[] index = TestArchives.withChecksums(edit.apply(Arrays.copyOfRange(file, offset, offset + packed.indexLength())));
         System.arraycopy(index, 0, file, offset, index.length);
         CRC32 crc = new CRC32();
         crc.update(index);
@@ -319,7 +319,7 @@ class IntegrityTests {
             }
             at += 46 + nameLength + Short.toUnsignedInt(zip.getShort(at + 30)) + Short.toUnsignedInt(zip.getShort(at + 32));
         }
-        CRC32C central = new CRC32C();
+        CRC32 central = new CRC32();
         central.update(file, centralOffset, centralSize);
         Seal old = Seal.parse(Arrays.copyOfRange(file, file.length - commentLength, file.length));
         byte[] seal = new Seal(old.indexOffset(), old.indexLength(), old.centralOffset(), old.centralSize(),
@@ -343,7 +343,7 @@ class IntegrityTests {
     void openWhenDigestAndArchiveWasEditedByAZipToolThenChecksAsCrcWithoutTrust() throws IOException {
         TestArchives.Packed packed = packed();
         byte[] file = Files.readAllBytes(packed.path());
-        int crcDigit = file.length - 1 - " sha256=".length() - 64; // the last digit of the seal's CRC-32C
+        int crcDigit = file.length - 1 - " sha256=".length() - 64; // the last digit of the seal's CRC-32
         file[crcDigit] = (byte) (file[crcDigit] == '0' ? '1' : '0'); // the seal no longer matches
         Files.write(packed.path(), file);
         try (Archive archive = Archive.open(packed.path(), Integrity.DIGEST)) {
@@ -355,17 +355,17 @@ class IntegrityTests {
     // ---------------------------------------------------------------- format and settings
 
     @Test
-    void sealWhenWrittenThenVersion2WithTheIndexSha256AndVersion1IsNotASeal() throws IOException {
+    void sealWhenWrittenThenVersion3WithTheIndexSha256AndVersion2IsNotASeal() throws IOException {
         TestArchives.Packed packed = packed();
         byte[] file = Files.readAllBytes(packed.path());
         int length = IndexWriter.SEAL_PLACEHOLDER.length();
         String comment = new String(file, file.length - length, length, StandardCharsets.ISO_8859_1);
         byte[] index = Arrays.copyOfRange(file, (int) packed.indexOffset(), (int) packed.indexOffset() + packed.indexLength());
-        assertThat(comment).startsWith("hermetic-seal/2 index=")
-                .endsWith(" sha256=" + Seal.hex(TestArchives.sha256(index)));
-        String version1 = comment.substring(0, comment.indexOf(" sha256=")).replace("seal/2", "seal/1");
-        assertThat(Seal.parse(version1.getBytes(StandardCharsets.ISO_8859_1))).isNull();
-        assertThat(Seal.parse(comment.replace("seal/2", "seal/1").getBytes(StandardCharsets.ISO_8859_1))).isNull();
+        assertThat(comment).startsWith("hermetic-seal/3 index=").contains(" crc32=")
+                .endsWith(" sha256=" + Sha256.hex(TestArchives.sha256(index)));
+        String version2 = comment.replace("seal/3", "seal/2").replace(" crc32=", " crc32c=");
+        assertThat(Seal.parse(version2.getBytes(StandardCharsets.ISO_8859_1))).isNull();
+        assertThat(Seal.parse(comment.replace("seal/3", "seal/2").getBytes(StandardCharsets.ISO_8859_1))).isNull();
     }
 
     @Test
@@ -402,7 +402,7 @@ class IntegrityTests {
         assertThat(reader.containerDigest(1)).isEqualTo(jar);
         assertThat(reader.entries(reader.find("z.txt"))).extracting(IndexedEntry::container).containsExactly(0, 1);
         // 2 containers and the 3 locations of a.txt and z.txt
-        assertThat(bytes.length - IndexLayout.TRAILER_SIZE - ByteBuffer.wrap(bytes).getInt(IndexLayout.H_STRINGS_AT)
+        assertThat(bytes.length - ByteBuffer.wrap(bytes).getInt(IndexLayout.H_STRINGS_AT)
                 - ByteBuffer.wrap(bytes).getInt(IndexLayout.H_STRINGS_LENGTH)).isEqualTo(5 * 32);
     }
 

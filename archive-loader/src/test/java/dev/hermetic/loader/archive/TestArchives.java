@@ -24,7 +24,6 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
-import java.util.zip.CRC32C;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -156,12 +155,27 @@ public final class TestArchives {
         return directory;
     }
 
-    /** @return a copy of an index with its trailer CRC-32C recomputed, as after a deliberate edit */
-    public static byte[] withTrailer(byte[] index) {
-        CRC32C crc = new CRC32C();
-        crc.update(index, 0, index.length - IndexLayout.TRAILER_SIZE);
+    /**
+     * @return a copy of an index (or of any bytes at least a header long) with a page count that fits
+     *         its length and every page's CRC-32 and the header's recomputed, as after a deliberate edit
+     */
+    public static byte[] withChecksums(byte[] index) {
         byte[] copy = index.clone();
-        ByteBuffer.wrap(copy).putInt(copy.length - IndexLayout.TRAILER_SIZE, (int) crc.getValue());
+        ByteBuffer header = ByteBuffer.wrap(copy);
+        int pages = 0;
+        while (IndexLayout.bodyStart(pages) + (long) pages * IndexLayout.PAGE_SIZE < copy.length) {
+            pages++;
+        }
+        header.putInt(IndexLayout.H_PAGES, pages).putInt(IndexLayout.H_PAGE_SIZE, IndexLayout.PAGE_SIZE);
+        int start = IndexLayout.bodyStart(pages);
+        CRC32 crc = new CRC32();
+        for (int page = 0; page < pages; page++) {
+            crc.reset();
+            int at = start + page * IndexLayout.PAGE_SIZE;
+            crc.update(copy, at, Math.min(IndexLayout.PAGE_SIZE, copy.length - at));
+            header.putInt(IndexLayout.HEADER_SIZE + page * IndexLayout.PAGE_CRC_SIZE, (int) crc.getValue());
+        }
+        header.putInt(IndexLayout.H_CRC, IndexLayout.headerCrc(copy, pages));
         return copy;
     }
 

@@ -20,15 +20,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hermetic.loader.archive.ArchiveLayout;
+import dev.hermetic.loader.archive.IndexWriter;
 import dev.hermetic.packer.TestFixtures;
 import dev.hermetic.packer.modes.GreeterApp.Caches;
 import dev.hermetic.packer.modes.GreeterApp.Run;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * for each cache. Each fixture is the trusted archive copied, then one entry replaced with
  * {@code zip -q ARCHIVE NAME} run in a directory holding the new {@code NAME}. An exploded directory, which
  * has no seal, keeps its recorded modes: a replaced class is served by a {@code trusted} module and
- * detected by its CRC-32 in a {@code checked} one.
+ * detected by its CRC-32 in a {@code checked} one. An entry replaced in place, which moves nothing, is
+ * found by the central directory's CRC-32 when the first module with a source is decided.
  */
 class TrustBindingTests {
     static final String REPLACED_CLASS_OUTPUT = "a replaced class says hello!";
@@ -93,6 +98,53 @@ class TrustBindingTests {
                 line(MAIN_SOURCE, CHECKED_OK), line(GREETER_SOURCE, SOURCE_CHANGED),
                 line(GREETER_SOURCE, "cache hit CACHE/KEY.classes"), line(UTIL_SOURCE, CHECKED_OK));
         assertThat(second.stdout()).containsExactly(EDITED_OUTPUT);
+    }
+
+    @Test
+    void launchWhenASourceIsReplacedInPlaceByOneOfTheSameSizeThenTheCentralDirectoryCheckFindsItAndRecompiles()
+            throws Exception {
+        // fixture: the trusted archive with Greeter.java's stored bytes overwritten by a source of the same
+        // length and its CRC-32 updated in the local header and the central record, as an in-place editor
+        // would: nothing moves, so opening (which reads no central directory) sees a sealed archive, and
+        // the first module with a source makes the loader check the central directory's CRC-32
+        Path archive = app.newDirectory("in-place").resolve("edited.jar");
+        Files.copy(app.zip(TRUSTED, Caches.AS_COMPILED), archive);
+        byte[] edited = GreeterApp.greeter("Greeter v2 says hello").getBytes(StandardCharsets.UTF_8);
+        assertThat(edited).hasSameSizeAs(GreeterApp.GREETER_JAVA.getBytes(StandardCharsets.UTF_8));
+        replaceStoredInPlace(archive, ArchiveLayout.SOURCES + GREETER_SOURCE, edited);
+
+        Run run = launch(archive).cache(app.newDirectory("cache")).run();
+
+        assertThat(run.verbose()).as("%s", run).containsExactly(warning(archive, CHECKING_INSTEAD),
+                line(MAIN_SOURCE, CHECKED_OK), line(GREETER_SOURCE, SOURCE_CHANGED), line(GREETER_SOURCE, COMPILED),
+                line(UTIL_SOURCE, CHECKED_OK));
+        assertThat(run.stdout()).containsExactly("Greeter v2 says hello!");
+        assertThat(run.errors()).isEmpty();
+    }
+
+    /** Overwrites a STORED entry's bytes with as many others and puts their CRC-32 in both its headers. */
+    static void replaceStoredInPlace(Path archive, String name, byte[] bytes) throws IOException {
+        byte[] file = Files.readAllBytes(archive);
+        ByteBuffer zip = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        int end = file.length - 22 - IndexWriter.SEAL_PLACEHOLDER.length();
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        boolean found = false;
+        for (int at = zip.getInt(end + 16); at < zip.getInt(end + 16) + zip.getInt(end + 12); ) {
+            int nameLength = Short.toUnsignedInt(zip.getShort(at + 28));
+            if (name.equals(new String(file, at + 46, nameLength, StandardCharsets.UTF_8))) {
+                int local = zip.getInt(at + 42);
+                assertThat(zip.getShort(at + 10)).as("method of " + name).isZero();
+                assertThat(zip.getInt(at + 24)).as("size of " + name).isEqualTo(bytes.length);
+                int data = local + 30 + Short.toUnsignedInt(zip.getShort(local + 26)) + Short.toUnsignedInt(zip.getShort(local + 28));
+                System.arraycopy(bytes, 0, file, data, bytes.length);
+                zip.putInt(at + 16, (int) crc.getValue()).putInt(local + 14, (int) crc.getValue());
+                found = true;
+            }
+            at += 46 + nameLength + Short.toUnsignedInt(zip.getShort(at + 30)) + Short.toUnsignedInt(zip.getShort(at + 32));
+        }
+        assertThat(found).as(name + " in " + archive).isTrue();
+        Files.write(archive, file);
     }
 
     @Test
