@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
@@ -69,6 +70,8 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     private final boolean platformParent;
     /** Per package: whether a module of the boot layer has it, so that the parent may define its classes. */
     private final ConcurrentHashMap<String, Boolean> parentPackages = new ConcurrentHashMap<>();
+    /** Under {@code -Dhermetic.preload.record}: the names of the classes defined, in order; else null. */
+    private final Queue<String> defined;
 
     private ArchiveClassLoader(Archive archive, ClassLoader parent, LoaderSettings settings) throws IOException {
         super(parent);
@@ -81,6 +84,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         this.platformParent = parent == getPlatformClassLoader() && (appended == null || appended.isEmpty());
         this.domains = new ProtectionDomain[containers];
         this.unsignedDomains = new ProtectionDomain[containers];
+        this.defined = settings.preloadRecord().isPresent() ? Preloader.record(settings.preloadRecord().get()) : null;
     }
 
     /**
@@ -109,7 +113,9 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     /**
      * Opens an archive (or an exploded archive directory). An archive edited after packing is served
      * with its trust flags not honoured: a warning says so once, on stderr, when the edit is found (at
-     * open, or at the first module whose trust depends on the central directory's checksum).
+     * open, or at the first module whose trust depends on the central directory's checksum). An
+     * application with a preload list has its classes defined ahead on a thread of their own
+     * ({@link Preloader}) unless the settings say otherwise.
      *
      * @param parent   the loader to delegate to first
      * @param settings how to validate and recompile
@@ -120,6 +126,9 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         try {
             ArchiveClassLoader loader = new ArchiveClassLoader(opened, parent, settings);
             OpenArchives.register(opened);
+            if (settings.preload() && loader.defined == null) {
+                Preloader.start(loader, opened);
+            }
             return loader;
         } catch (IOException | RuntimeException e) {
             opened.close();
@@ -221,7 +230,11 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         int container = served == null ? 0 : served.container();
         ProtectionDomain domain = container == 0 ? domain(0, null) : domain(container, signers(served, bytes));
         definePackageOf(name, container);
-        return defineClass(name, bytes, 0, bytes.length, domain);
+        Class<?> defined = defineClass(name, bytes, 0, bytes.length, domain);
+        if (this.defined != null) {
+            this.defined.add(name);
+        }
+        return defined;
     }
 
     /**

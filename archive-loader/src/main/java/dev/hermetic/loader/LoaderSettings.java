@@ -20,9 +20,14 @@ import java.util.Optional;
  *                       recompiling; empty for none
  * @param verify         how much the archive checks the bytes of each entry read
  *                       ({@code -Dhermetic.verify=none|crc|digest}, default {@link Integrity#DEFAULT})
+ * @param preload        whether to define the classes of the archive's preload list on a thread of
+ *                       their own ({@link Preloader}; {@code -Dhermetic.preload=false} turns it off)
+ * @param preloadRecord  a file to write the names of the classes this loader defined to, in order, when
+ *                       the JVM exits: a preload list ({@code -Dhermetic.preload.record=FILE}); empty for none
  */
 public record LoaderSettings(Check check, boolean verbose, boolean cache, Optional<Path> cacheDirectory,
-                             Optional<Path> sourcePath, Integrity verify) {
+                             Optional<Path> sourcePath, Integrity verify, boolean preload,
+                             Optional<Path> preloadRecord) {
     /** {@code -Dhermetic.check}, or the environment variable {@code HERMETIC_CHECK}. */
     public enum Check {
         /** Apply each module's recorded mode. */
@@ -38,18 +43,19 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
         Objects.requireNonNull(cacheDirectory, "cacheDirectory");
         Objects.requireNonNull(sourcePath, "sourcePath");
         Objects.requireNonNull(verify, "verify");
+        Objects.requireNonNull(preloadRecord, "preloadRecord");
     }
 
-    /** The settings with the default {@link Integrity} level. */
+    /** The settings with the default {@link Integrity} level, preloading on and recording nothing. */
     public LoaderSettings(Check check, boolean verbose, boolean cache, Optional<Path> cacheDirectory,
                           Optional<Path> sourcePath) {
-        this(check, verbose, cache, cacheDirectory, sourcePath, Integrity.DEFAULT);
+        this(check, verbose, cache, cacheDirectory, sourcePath, Integrity.DEFAULT, true, Optional.empty());
     }
 
     /**
      * Reads {@code hermetic.check} (else {@code HERMETIC_CHECK}), {@code hermetic.verbose},
-     * {@code hermetic.cache.dir} ({@code none} to keep no cache), {@code hermetic.verify} and
-     * {@code hermetic.source.path}.
+     * {@code hermetic.cache.dir} ({@code none} to keep no cache), {@code hermetic.verify},
+     * {@code hermetic.source.path}, {@code hermetic.preload} and {@code hermetic.preload.record}.
      *
      * @throws IllegalArgumentException when a value is not one of those allowed, or the source path is
      *                                  not a directory
@@ -86,6 +92,17 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
             }
             builder.sourcePath(Path.of(sources));
         }
+        String preload = System.getProperty("hermetic.preload");
+        if (preload != null && !preload.isEmpty()) {
+            if (!preload.equals("true") && !preload.equals("false")) {
+                throw new IllegalArgumentException("-Dhermetic.preload=" + preload + ": expected true or false");
+            }
+            builder.preload(Boolean.parseBoolean(preload));
+        }
+        String record = System.getProperty("hermetic.preload.record");
+        if (record != null && !record.isEmpty()) {
+            builder.preloadRecord(Path.of(record));
+        }
         return builder.build();
     }
 
@@ -102,6 +119,8 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
         private Path cacheDirectory;
         private Path sourcePath;
         private Integrity verify = Integrity.DEFAULT;
+        private boolean preload = true;
+        private Path preloadRecord;
 
         private Builder() {
         }
@@ -137,9 +156,21 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
             return this;
         }
 
+        /** @param preload false to leave the archive's preload list unused */
+        public Builder preload(boolean preload) {
+            this.preload = preload;
+            return this;
+        }
+
+        /** @param file where to write, at exit, the names of the classes defined, in order */
+        public Builder preloadRecord(Path file) {
+            this.preloadRecord = file;
+            return this;
+        }
+
         public LoaderSettings build() {
             return new LoaderSettings(check, verbose, cache, Optional.ofNullable(cacheDirectory),
-                    Optional.ofNullable(sourcePath), verify);
+                    Optional.ofNullable(sourcePath), verify, preload, Optional.ofNullable(preloadRecord));
         }
     }
 }

@@ -191,6 +191,19 @@ class LauncherTests {
     }
 
     @Test
+    void mainWhenRecordingAPreloadListThenItNamesTheClassesDefinedInOrderAndRunsAsUsual() throws Exception {
+        Path archive = pack("app.Main");
+        Path list = dir.resolve("preload.list");
+
+        Run run = java("-Dhermetic.preload.record=" + list, "-jar", archive.toString(), "context");
+
+        assertThat(run.exit()).as("%s", run).isZero();
+        assertThat(run.out()).endsWith("hello from dep\n");
+        assertThat(Files.readAllLines(list, UTF_8)).containsExactly("app.Main", "dep.Dep");
+        assertThat(dir).isDirectoryNotContaining("glob:**.tmp");
+    }
+
+    @Test
     void mainWhenStartedWithJavaCpAndTheLauncherClassThenTheSameAsJavaJar() throws Exception {
         Path archive = pack("app.Main");
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@code hermetic.*} system properties; each test restores the properties it set. */
 class LoaderSettingsTests {
     private static final String[] PROPERTIES = {"hermetic.check", "hermetic.verbose", "hermetic.cache.dir",
-            "hermetic.source.path"};
+            "hermetic.source.path", "hermetic.preload", "hermetic.preload.record"};
 
     @TempDir
     Path dir;
@@ -43,6 +43,8 @@ class LoaderSettingsTests {
         assertThat(settings.cache()).isTrue();
         assertThat(settings.cacheDirectory()).isEmpty();
         assertThat(settings.sourcePath()).isEmpty();
+        assertThat(settings.preload()).isTrue();
+        assertThat(settings.preloadRecord()).isEmpty();
     }
 
     @Test
@@ -84,5 +86,24 @@ class LoaderSettingsTests {
         assertThatThrownBy(LoaderSettings::fromSystem)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("-Dhermetic.source.path=" + missing + ": not a directory");
+    }
+
+    @Test
+    void fromSystemWhenPreloadIsOffAndARecordFileIsGivenThenBothApply() {
+        set(Map.of("hermetic.preload", "false", "hermetic.preload.record", dir.resolve("list").toString()));
+
+        LoaderSettings settings = LoaderSettings.fromSystem();
+
+        assertThat(settings.preload()).isFalse();
+        assertThat(settings.preloadRecord()).contains(dir.resolve("list"));
+    }
+
+    @Test
+    void fromSystemWhenPreloadIsNeitherTrueNorFalseThenIllegalArgumentException() {
+        set(Map.of("hermetic.preload", "yes"));
+
+        assertThatThrownBy(LoaderSettings::fromSystem)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dhermetic.preload=yes: expected true or false");
     }
 }

@@ -6,6 +6,7 @@ import dev.hermetic.packer.Packer;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +24,8 @@ import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.springframework.boot.loader.tools.Library;
 import org.springframework.boot.loader.tools.LibraryScope;
 import org.springframework.boot.loader.tools.Repackager;
@@ -44,7 +48,8 @@ import org.springframework.boot.loader.tools.Repackager;
  * Variants ({@link #VARIANTS}): plain {@code java -cp} of the jars (DEFLATED, as built), of the exploded
  * class directories; Spring Boot's executable jar ({@code Repackager}, {@code JarLauncher}); our archive
  * {@code trusted} with the dependency jars nested as built (their classes DEFLATED) and with them STORED,
- * {@code checked} and {@code timestamp} (the application module ships its sources; the dependencies have
+ * each also with a preload list recorded by a training run ({@code -preload}: the loader defines the
+ * listed classes ahead on a second thread), {@code checked} and {@code timestamp} (the application module ships its sources; the dependencies have
  * none and stay trusted); and the floor ({@link FloorLauncher}). Caches: {@code none} and {@code cds}
  * (a dynamic CDS archive dumped by one training run with {@code -XX:ArchiveClassesAtExit}, used with
  * {@code -XX:SharedArchiveFile}) on the running JDK; {@code jdk25} (no cache) and {@code aot}
@@ -55,7 +60,8 @@ import org.springframework.boot.loader.tools.Repackager;
  */
 public final class StartupBenchmark {
     static final List<String> VARIANTS = List.of("cp-jars", "cp-exploded", "spring-boot", "ours-trusted",
-            "ours-trusted-stored", "ours-checked", "ours-timestamp", "floor");
+            "ours-trusted-stored", "ours-trusted-preload", "ours-stored-preload", "ours-checked", "ours-timestamp",
+            "floor");
     /** Opt-in ({@code --variants}): sources only, compiled on first use, without and with a filled compile cache. */
     static final List<String> EXTRA_VARIANTS = List.of("ours-compile-first-use", "ours-compile-cache-hit");
     static final List<String> CACHES = List.of("none", "cds", "jdk25", "aot");
@@ -208,6 +214,8 @@ public final class StartupBenchmark {
             case "ours-trusted" -> jar(pack(work, v, PackOptions.builder().addApp(app.jar("app")), app.depJars(false)));
             case "ours-trusted-stored" -> jar(pack(work, v, PackOptions.builder().addApp(app.jar("app")),
                     app.depJars(true)));
+            case "ours-trusted-preload" -> jar(packWithPreloadList(work, v, app, app.depJars(false)));
+            case "ours-stored-preload" -> jar(packWithPreloadList(work, v, app, app.depJars(true)));
             case "ours-checked" -> jar(pack(work, v, PackOptions.builder().addApp(app.jar("app"))
                     .addSources(app.sources("app")).validation(ValidationMode.CHECKED), app.depJars(false)));
             case "ours-timestamp" -> jar(pack(work, v, PackOptions.builder().addApp(app.jar("app"))
@@ -234,6 +242,38 @@ public final class StartupBenchmark {
             }
             default -> throw new IllegalArgumentException(v);
         };
+    }
+
+    /**
+     * The archive with a preload list, made as a user makes it: a training run of the archive without
+     * one writes the list ({@code -Dhermetic.preload.record}), which goes into the application jar as
+     * the resource {@code META-INF/hermetic/preload.list}, and the archive is packed again.
+     */
+    private static Path packWithPreloadList(Path work, String name, SyntheticApp app, List<Path> libs)
+            throws IOException {
+        Path training = pack(work, name + "-training", PackOptions.builder().addApp(app.jar("app")), libs);
+        Path list = work.resolve(name + ".list");
+        try {
+            run(Path.of(System.getProperty("java.home"), "bin", "java"), List.of(),
+                    List.of("-Dhermetic.preload.record=" + list, "-jar", training.toString()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        Path appJar = work.resolve(name + "-app.jar");
+        try (ZipFile in = new ZipFile(app.jar("app").toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(appJar))) {
+            for (Enumeration<? extends ZipEntry> e = in.entries(); e.hasMoreElements(); ) {
+                ZipEntry entry = e.nextElement();
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                try (InputStream bytes = in.getInputStream(entry)) {
+                    bytes.transferTo(out);
+                }
+            }
+            out.putNextEntry(new ZipEntry("META-INF/hermetic/preload.list"));
+            Files.copy(list, out);
+        }
+        return pack(work, name, PackOptions.builder().addApp(appJar), libs);
     }
 
     private static Path pack(Path work, String name, PackOptions.Builder options, List<Path> libs) throws IOException {
