@@ -126,7 +126,8 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         try {
             ArchiveClassLoader loader = new ArchiveClassLoader(opened, parent, settings);
             OpenArchives.register(opened);
-            if (settings.preload() && loader.defined == null) {
+            // the constant is inlined: an application without a list never loads the preloader
+            if (settings.preload() && loader.defined == null && opened.find(Preloader.LIST) != null) {
                 Preloader.start(loader, opened);
             }
             return loader;
@@ -415,7 +416,8 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
      */
     private URL url(int containerId, String name) {
         Container container = archive.container(containerId);
-        String encoded = UrlPaths.encode(name);
+        // the empty name (a code source) needs no encoding: the application's is the archive file itself
+        String encoded = name.isEmpty() ? "" : UrlPaths.encode(name);
         try {
             if (container.nested()) {
                 if (hermeticPath == null) {

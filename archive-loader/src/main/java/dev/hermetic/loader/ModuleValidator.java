@@ -3,13 +3,12 @@ package dev.hermetic.loader;
 import dev.hermetic.loader.archive.Archive;
 import dev.hermetic.loader.archive.IndexedEntry;
 import dev.hermetic.loader.archive.Module;
+import dev.hermetic.loader.archive.Sha256;
 import dev.hermetic.loader.archive.ValidationMode;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -156,7 +155,7 @@ final class ModuleValidator {
                 log(module, "checked: no source to check against; served");
                 return null;
             }
-            stale = Arrays.equals(sha256(source), module.sourceSha256()) ? changedCache(module)
+            stale = Arrays.equals(Sha256.of(source), module.sourceSha256()) ? changedCache(module)
                     : "source changed (SHA-256 differs from the packed one)";
         } else {
             Archive.Stamp stamp = stamp(module);
@@ -243,15 +242,7 @@ final class ModuleValidator {
             // loaded only now, so serving fresh modules never loads the compiler's classes
             recompiler = new Recompiler(archive, settings);
         }
-        return recompiler.recompile(module, className, source, sha256(source), reason);
-    }
-
-    static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return recompiler.recompile(module, className, source, Sha256.of(source), reason);
     }
 
     private void log(Module module, String decision) {

@@ -1,5 +1,7 @@
 package dev.hermetic.loader;
 
+import dev.hermetic.loader.archive.Sha256;
+
 import dev.hermetic.loader.compile.CompileCache;
 
 import java.io.IOException;
@@ -7,8 +9,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
@@ -33,7 +33,7 @@ final class NativeLibraries {
 
     /** @return the absolute path of the library's file, extracted if needed */
     static Path extract(Path directory, String fileName, byte[] bytes) throws IOException {
-        Path dir = directory.resolve(sha256(bytes));
+        Path dir = directory.resolve(Sha256.hex(Sha256.of(bytes)));
         Path file = dir.resolve(fileName);
         if (Files.isRegularFile(file) && Files.size(file) == bytes.length
                 && Arrays.equals(Files.readAllBytes(file), bytes)) {
@@ -52,18 +52,5 @@ final class NativeLibraries {
             Files.deleteIfExists(temporary);
         }
         return file.toAbsolutePath();
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
-            StringBuilder hex = new StringBuilder(64);
-            for (byte b : hash) {
-                hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-            }
-            return hex.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
     }
 }

@@ -4,15 +4,11 @@ import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 import java.util.zip.ZipEntry;
 
 /**
@@ -358,7 +354,8 @@ public final class Archive implements Closeable {
         }
         checkRatio(path(), name, entry.method(), entry.compressedSize(), entry.size());
         byte[] stored = store.readStored(entry, intSize(path(), name, entry.compressedSize()));
-        byte[] bytes = inflate(path(), name, stored, entry.method(), size);
+        // a class that compressed entries alone need: a STORED archive never loads it
+        byte[] bytes = entry.method() == ZipEntry.STORED ? stored : Inflating.inflate(path(), name, stored, entry.method(), size);
         boolean digest = integrity == Integrity.DIGEST && store instanceof SealedStore;
         if (digest && entry.container() == 0) {
             byte[] recorded = store.index.applicationDigest(entry.name());
@@ -458,19 +455,6 @@ public final class Archive implements Closeable {
         return c.nested() ? c.entry() + "!/" + entry.name() : c.entry() + entry.name();
     }
 
-    /**
-     * Streams {@code size} bytes at {@code offset} of a file, such as a nested jar whole. The stream
-     * holds a file handle of its own, released by {@link InputStream#close()}.
-     */
-    static InputStream openSlice(Path file, long offset, long size) throws IOException {
-        FileChannel channel = FileChannel.open(file);
-        if (offset < 0 || size < 0 || offset > channel.size() - size) {
-            channel.close();
-            throw new ArchiveFormatException(file, size + " bytes at offset " + offset + " lie outside the file");
-        }
-        return new SliceInputStream(Channels.newInputStream(channel.position(offset)), size);
-    }
-
     static int intSize(Path file, String name, long size) throws ArchiveFormatException {
         if (size < 0 || size > Integer.MAX_VALUE - 8) {
             throw new ArchiveFormatException(file, name + " is too large to read into memory: " + size + " bytes");
@@ -491,78 +475,6 @@ public final class Archive implements Closeable {
                     + (method == ZipEntry.STORED ? "stored bytes" : "compressed bytes, more than deflate's maximum ratio of "
                     + MAX_RATIO + ":1 (a zip bomb)"));
         }
-    }
-
-    /** Inflates stored bytes to exactly {@code size} bytes, or says what is wrong with them. */
-    static byte[] inflate(Path file, String name, byte[] stored, int method, long size) throws ArchiveFormatException {
-        if (method == ZipEntry.STORED) {
-            if (stored.length != size) {
-                throw new ArchiveFormatException(file, name + " is stored as " + stored.length + " bytes, not " + size);
-            }
-            return stored;
-        }
-        if (method != ZipEntry.DEFLATED) {
-            throw new ArchiveFormatException(file, name + " uses unsupported compression method " + method);
-        }
-        checkRatio(file, name, method, stored.length, size);
-        byte[] inflated = new byte[intSize(file, name, size)];
-        Inflater inflater = takeInflater();
-        boolean reusable = false;
-        try {
-            inflater.setInput(stored);
-            int done = 0;
-            while (done < inflated.length) {
-                int n = inflater.inflate(inflated, done, inflated.length - done);
-                if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
-                    break;
-                }
-                done += n;
-            }
-            if (done != inflated.length) {
-                throw new ArchiveFormatException(file, name + " inflates to " + done + " bytes, not the " + size + " recorded");
-            }
-            if (!inflater.finished() && inflater.inflate(new byte[1]) > 0) {
-                throw new ArchiveFormatException(file, name + " inflates to more than the " + size + " bytes recorded");
-            }
-            reusable = true;
-        } catch (DataFormatException e) {
-            throw new ArchiveFormatException(file, name + " has corrupt deflate data: " + e.getMessage());
-        } finally {
-            giveBack(inflater, reusable);
-        }
-        return inflated;
-    }
-
-    /**
-     * Inflaters kept for reuse: creating one costs a native zlib stream (allocated, initialised, then
-     * ended), about the cost of inflating a small class. A few, for threads loading in parallel.
-     */
-    private static final Inflater[] SPARE_INFLATERS = new Inflater[4];
-    private static int spareInflaters;
-
-    private static Inflater takeInflater() {
-        synchronized (SPARE_INFLATERS) {
-            if (spareInflaters > 0) {
-                Inflater spare = SPARE_INFLATERS[--spareInflaters];
-                SPARE_INFLATERS[spareInflaters] = null;
-                return spare;
-            }
-        }
-        return new Inflater(true);
-    }
-
-    /** Keeps an inflater that ended cleanly for the next entry; ends one that failed or is not needed. */
-    private static void giveBack(Inflater inflater, boolean reusable) {
-        if (reusable) {
-            inflater.reset();
-            synchronized (SPARE_INFLATERS) {
-                if (spareInflaters < SPARE_INFLATERS.length) {
-                    SPARE_INFLATERS[spareInflaters++] = inflater;
-                    return;
-                }
-            }
-        }
-        inflater.end();
     }
 
     @Override

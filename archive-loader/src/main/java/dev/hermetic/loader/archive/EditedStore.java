@@ -50,7 +50,7 @@ final class EditedStore extends Store {
                     + ArchiveLayout.INDEX + " entry");
         }
         CentralDirectory.Record ir = indexRecord.record();
-        IndexReader index = new IndexReader(file.path(), Archive.inflate(file.path(), ArchiveLayout.INDEX,
+        IndexReader index = new IndexReader(file.path(), Inflating.inflate(file.path(), ArchiveLayout.INDEX,
                 file.read(indexRecord.dataOffset(), Archive.intSize(file.path(), ArchiveLayout.INDEX, ir.compressedSize())),
                 ir.method(), ir.size()));
         Container[] packed = index.containers();
@@ -232,7 +232,7 @@ final class EditedStore extends Store {
         CentralDirectory.Record r = e.record();
         String name = ArchiveLayout.SOURCES + module.source();
         byte[] stored = file.read(e.dataOffset(), Archive.intSize(file.path(), name, r.compressedSize()));
-        return Archive.inflate(file.path(), name, stored, r.method(), r.size());
+        return Inflating.inflate(file.path(), name, stored, r.method(), r.size());
     }
 
     @Override
@@ -243,7 +243,7 @@ final class EditedStore extends Store {
 
     @Override
     public InputStream openContainer(Container container) throws IOException {
-        return Archive.openSlice(file.path(), container.offset(), container.size());
+        return SliceInputStream.open(file.path(), container.offset(), container.size());
     }
 
     @Override

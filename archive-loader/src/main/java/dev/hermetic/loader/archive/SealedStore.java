@@ -175,7 +175,7 @@ final class SealedStore extends Store {
 
     @Override
     public InputStream openContainer(Container container) throws IOException {
-        return Archive.openSlice(file.path(), container.offset(), container.size());
+        return SliceInputStream.open(file.path(), container.offset(), container.size());
     }
 
     @Override

@@ -3,12 +3,17 @@ package dev.hermetic.loader.archive;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** SHA-256 helpers of the {@code digest} integrity level, in a class of their own that no other level loads. */
-final class Sha256 {
+/**
+ * SHA-256, which every JDK has: the helpers the loader's packages share (the {@code digest} integrity
+ * level, source hashes, the compile cache's and native libraries' content keys). A class of its own, so
+ * that a trusted launch never loads it, nor the exception classes its lookup declares.
+ */
+public final class Sha256 {
     private Sha256() {
     }
 
-    static MessageDigest newDigest() {
+    /** @return a new SHA-256 digest */
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -17,11 +22,12 @@ final class Sha256 {
     }
 
     /** @return the SHA-256 of some bytes */
-    static byte[] of(byte[] bytes) {
+    public static byte[] of(byte[] bytes) {
         return newDigest().digest(bytes);
     }
 
-    static String hex(byte[] bytes) {
+    /** @return the bytes in lower-case hex */
+    public static String hex(byte[] bytes) {
         StringBuilder hex = new StringBuilder(bytes.length * 2);
         for (byte b : bytes) {
             hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));

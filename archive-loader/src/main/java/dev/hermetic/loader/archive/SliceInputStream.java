@@ -3,9 +3,25 @@ package dev.hermetic.loader.archive;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 
 /** At most {@code remaining} bytes of the stream it wraps, which it closes. */
 final class SliceInputStream extends FilterInputStream {
+    /**
+     * Streams {@code size} bytes at {@code offset} of a file, such as a nested jar whole. The stream
+     * holds a file handle of its own, released by {@link InputStream#close()}.
+     */
+    static InputStream open(Path file, long offset, long size) throws IOException {
+        FileChannel channel = FileChannel.open(file);
+        if (offset < 0 || size < 0 || offset > channel.size() - size) {
+            channel.close();
+            throw new ArchiveFormatException(file, size + " bytes at offset " + offset + " lie outside the file");
+        }
+        return new SliceInputStream(Channels.newInputStream(channel.position(offset)), size);
+    }
+
     private long remaining;
 
     SliceInputStream(InputStream in, long size) {

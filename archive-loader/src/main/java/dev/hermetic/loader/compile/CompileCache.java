@@ -1,5 +1,7 @@
 package dev.hermetic.loader.compile;
 
+import dev.hermetic.loader.archive.Sha256;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -10,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -146,7 +147,7 @@ public final class CompileCache {
         if (sourceSha256.length != DIGEST_LENGTH) {
             throw new IllegalArgumentException("a SHA-256 has " + DIGEST_LENGTH + " bytes, not " + sourceSha256.length);
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         field(sha, TAG.getBytes(StandardCharsets.UTF_8));
         field(sha, sourceSha256);
         field(sha, sourceName.getBytes(StandardCharsets.UTF_8));
@@ -156,7 +157,7 @@ public final class CompileCache {
         }
         field(sha, javaVersion.getBytes(StandardCharsets.UTF_8));
         field(sha, archiveBinding.getBytes(StandardCharsets.UTF_8));
-        return hex(sha.digest());
+        return Sha256.hex(sha.digest());
     }
 
     private static void field(MessageDigest sha, byte[] bytes) {
@@ -198,7 +199,7 @@ public final class CompileCache {
             return null;
         }
         int body = bytes.length - DIGEST_LENGTH;
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         sha.update(bytes, 0, body);
         if (!MessageDigest.isEqual(sha.digest(), Arrays.copyOfRange(bytes, body, bytes.length))) {
             return null;
@@ -305,7 +306,7 @@ public final class CompileCache {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         sha.update(bytes.toByteArray());
         bytes.writeBytes(sha.digest());
         return bytes.toByteArray();
@@ -330,19 +331,4 @@ public final class CompileCache {
         return key;
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this Java runtime has no SHA-256", e);
-        }
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder s = new StringBuilder(bytes.length * 2);
-        for (byte b : bytes) {
-            s.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-        }
-        return s.toString();
-    }
 }

@@ -319,7 +319,7 @@ class ArchiveTests {
         Container a = packed.containers().get(1);
         byte[] file = Files.readAllBytes(packed.path());
 
-        try (InputStream in = Archive.openSlice(packed.path(), a.offset(), a.size())) {
+        try (InputStream in = SliceInputStream.open(packed.path(), a.offset(), a.size())) {
             byte[] slice = in.readAllBytes();
             assertThat(slice).hasSize((int) a.size());
             assertThat(slice).isEqualTo(Arrays.copyOfRange(file, (int) a.offset(), (int) (a.offset() + a.size())));
@@ -332,10 +332,10 @@ class ArchiveTests {
         Path path = pack().path();
         long length = Files.size(path);
 
-        assertThatThrownBy(() -> Archive.openSlice(path, length - 10, 11))
+        assertThatThrownBy(() -> SliceInputStream.open(path, length - 10, 11))
                 .isInstanceOf(ArchiveFormatException.class)
                 .hasMessage(path + ": 11 bytes at offset " + (length - 10) + " lie outside the file");
-        assertThatThrownBy(() -> Archive.openSlice(path, -1, 1))
+        assertThatThrownBy(() -> SliceInputStream.open(path, -1, 1))
                 .isInstanceOf(ArchiveFormatException.class)
                 .hasMessage(path + ": 1 bytes at offset -1 lie outside the file");
     }
