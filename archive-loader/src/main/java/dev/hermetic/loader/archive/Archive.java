@@ -33,8 +33,8 @@ import java.util.zip.ZipEntry;
  * Instances are thread-safe; reads of one file are serialised.
  *
  * <p>{@link Integrity} decides what each read checks; under {@link Integrity#DIGEST} a sealed zip also
- * costs reading the whole index and its SHA-256 at open, one of each application entry or source read, and one of each
- * nested jar whole at the first read from it.
+ * costs reading the whole index and its SHA-256 at open, one SHA-256 of each application entry or
+ * source read, and one of each nested jar whole at the first read from it.
  *
  * <p>Limits: entries up to 4 GiB (2 GiB to read into memory), 65535 locations per name.
  */
@@ -191,8 +191,11 @@ public final class Archive implements Closeable {
     }
 
     /**
-     * @return whether the index's trust flags may be honoured: false for a zip edited after packing,
-     *         whose caches must then be checked
+     * Whether the index's trust flags may be honoured. For a sealed zip the first call reads the central
+     * directory and compares its CRC-32 with the seal's (time proportional to the entries, once); when
+     * they differ, the archive is served through its central directories from then on.
+     *
+     * @return false for a zip edited after packing, whose caches must then be checked
      */
     public boolean trustBound() throws IOException {
         return bound().trustBound();
