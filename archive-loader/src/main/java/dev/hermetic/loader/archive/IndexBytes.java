@@ -176,7 +176,14 @@ final class IndexBytes {
     }
 
     int getUnsignedShort(int at) throws IOException {
-        return (get(at) & 0xFF) << 8 | get(at + 1) & 0xFF;
+        check(at, 2);
+        int rel = at - bodyStart;
+        if ((rel & MASK) > PAGE_SIZE - 2) {
+            return (get(at) & 0xFF) << 8 | get(at + 1) & 0xFF;
+        }
+        Page page = page(rel);
+        int i = page.base + (rel & MASK);
+        return (page.bytes[i] & 0xFF) << 8 | page.bytes[i + 1] & 0xFF;
     }
 
     long getLong(int at) throws IOException {
@@ -197,7 +204,14 @@ final class IndexBytes {
         return bytes;
     }
 
+    /** Decodes in place when the bytes lie in one page, the usual case; copies them out otherwise. */
     String utf8(int at, int count) throws IOException {
+        check(at, count);
+        int rel = at - bodyStart;
+        if ((rel & MASK) + count <= PAGE_SIZE) {
+            Page page = page(rel);
+            return new String(page.bytes, page.base + (rel & MASK), count, StandardCharsets.UTF_8);
+        }
         return new String(get(at, count), StandardCharsets.UTF_8);
     }
 
