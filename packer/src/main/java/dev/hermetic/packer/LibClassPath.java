@@ -38,22 +38,35 @@ final class LibClassPath {
     }
 
     /**
+     * A jar to nest, read and checked ({@link NestedJar#read}), with the whole jar's CRC-32 (for its zip
+     * entry) and SHA-256 (for the index) computed on the pack's threads.
+     */
+    record Lib(NestedJar jar, Workers.Task<Integer> crc32, Workers.Task<byte[]> sha256) {
+    }
+
+    /**
+     * Reads the {@code --lib} jars on the pack's threads while it follows their {@code Class-Path} (a jar
+     * named only by a {@code Class-Path} is read when reached), and queues each jar's checksums.
+     *
      * @param given the {@code --lib} jars in order
      * @return the jars to nest, in class path order
-     * @throws PackException when a jar cannot be nested, or two different jars have the same file name
+     * @throws PackException when a jar cannot be nested, or two different jars have the same file name;
+     *                       the first in class path order
      */
-    static List<NestedJar> expand(List<Path> given) throws IOException {
+    static List<Lib> expand(List<Path> given, Workers workers) throws IOException {
         Deque<Item> unopened = new ArrayDeque<>();
         Set<String> givenNames = new HashSet<>();
         for (Path path : given) {
             if (!givenNames.add(String.valueOf(path.getFileName()))) {
                 throw new PackException(path, "--lib: another --lib jar has the same file name");
             }
-            unopened.add(new Item(path, null));
+        }
+        for (Path path : given) {
+            unopened.add(new Item(path, null, Queued.of(path, workers)));
         }
         Set<Path> seen = new HashSet<>();
         Map<String, Path> byName = new HashMap<>();
-        List<NestedJar> jars = new ArrayList<>();
+        List<Lib> jars = new ArrayList<>();
         while (!unopened.isEmpty()) {
             Item item = unopened.pollFirst();
             Path key = item.path().toAbsolutePath().normalize();
@@ -67,7 +80,7 @@ final class LibClassPath {
                 throw new PackException(item.namedBy(), "--lib: Class-Path names directory " + item.path()
                         + "; only jars can be nested");
             }
-            NestedJar jar = NestedJar.read(item.path());
+            Lib lib = (item.queued() != null ? item.queued() : Queued.of(item.path(), workers)).join();
             String name = item.path().getFileName().toString();
             Path other = byName.putIfAbsent(name, key);
             if (other != null) {
@@ -76,17 +89,37 @@ final class LibClassPath {
                         : "--lib: named by the Class-Path of " + item.namedBy() + ", has the same file name as "
                         + other);
             }
-            jars.add(jar);
+            jars.add(lib);
             List<Path> classPath = classPath(item.path());
             for (int i = classPath.size() - 1; i >= 0; i--) {
-                unopened.addFirst(new Item(classPath.get(i), item.path()));
+                unopened.addFirst(new Item(classPath.get(i), item.path(), null));
             }
         }
         return jars;
     }
 
-    /** A jar to open: given as {@code --lib} ({@code namedBy} null), or named by a jar's {@code Class-Path}. */
-    private record Item(Path path, Path namedBy) {
+    /**
+     * A jar's read and its checksums, queued; the checksums do not wait for the read. The SHA-256, the
+     * slowest and needed last, is queued before the CRC-32 so that a worker starts it while the packing
+     * thread, needing the CRC-32 first, computes that itself.
+     */
+    private record Queued(Workers.Task<NestedJar> jar, Workers.Task<Integer> crc32, Workers.Task<byte[]> sha256) {
+        static Queued of(Path path, Workers workers) {
+            Workers.Task<NestedJar> jar = workers.submitLong(() -> NestedJar.read(path));
+            Workers.Task<byte[]> sha256 = workers.submitLong(() -> Digests.of(path));
+            return new Queued(jar, workers.submitLong(() -> Digests.crc32(path)), sha256);
+        }
+
+        Lib join() throws IOException {
+            return new Lib(jar.join(), crc32, sha256);
+        }
+    }
+
+    /**
+     * A jar to open: given as {@code --lib} ({@code namedBy} null), or named by a jar's {@code Class-Path};
+     * with its read queued already, or null.
+     */
+    private record Item(Path path, Path namedBy, Queued queued) {
     }
 
     /** @return the paths {@code jar}'s {@code Class-Path} names, resolved as the JDK resolves them */

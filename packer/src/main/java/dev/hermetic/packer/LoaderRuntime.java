@@ -45,14 +45,14 @@ final class LoaderRuntime {
             try (ZipInputStream jar = new ZipInputStream(url.openStream())) {
                 for (ZipEntry entry; (entry = jar.getNextEntry()) != null; ) {
                     if (entry.getName().startsWith(PACKAGE) && entry.getName().endsWith(".class")) {
-                        files.add(new InputFile(entry.getName(), jar.readAllBytes(), location));
+                        files.add(InputFile.of(entry.getName(), jar.readAllBytes(), location));
                     }
                 }
             }
         } else if (Files.isDirectory(location)) {
             for (InputTrees.Node node : InputTrees.walk(location)) {
                 if (node.name().startsWith(PACKAGE) && node.name().endsWith(".class")) {
-                    files.add(new InputFile(node.name(), Files.readAllBytes(node.path()), location));
+                    files.add(InputFile.of(node.name(), Files.readAllBytes(node.path()), location));
                 }
             }
         } else {
@@ -61,7 +61,7 @@ final class LoaderRuntime {
                     ZipEntry entry = e.nextElement();
                     if (entry.getName().startsWith(PACKAGE) && entry.getName().endsWith(".class")) {
                         try (var in = jar.getInputStream(entry)) {
-                            files.add(new InputFile(entry.getName(), in.readAllBytes(), location));
+                            files.add(InputFile.of(entry.getName(), in.readAllBytes(), location));
                         }
                     }
                 }
@@ -70,7 +70,7 @@ final class LoaderRuntime {
         if (files.isEmpty()) {
             throw new IllegalStateException("no archive-loader classes in " + location);
         }
-        files.add(new InputFile(PROVIDER_SERVICE,
+        files.add(InputFile.of(PROVIDER_SERVICE,
                 (HermeticUrlStreamHandlerProvider.class.getName() + "\n").getBytes(StandardCharsets.UTF_8), location));
         files.sort((a, b) -> a.name().compareTo(b.name()));
         return files;
