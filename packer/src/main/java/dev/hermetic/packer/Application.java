@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,9 +96,9 @@ final class Application implements Closeable {
     }
 
     /**
-     * Whether the file is a cache, whose class file the packer reads ({@link PreparedFile#info()}) for
-     * {@link #modules}: a class the packer compiled, or any class file outside {@code META-INF/} given
-     * with {@code --app}.
+     * Whether the file is a cache, whose class file the packer reads for its module
+     * ({@link PreparedFile#source()}): a class the packer compiled, or any class file outside
+     * {@code META-INF/} given with {@code --app}.
      */
     boolean isCache(InputFile file) {
         return compiled ? compiledSourceOf.containsKey(file.name())
@@ -105,42 +106,53 @@ final class Application implements Closeable {
     }
 
     /**
-     * The modules, from the class file of every cache. A given cache is traced to its source through its
-     * {@code SourceFile} attribute and package, or to the source its top-level class name implies when
-     * it has none.
+     * The source a cache was compiled from: the compiler's record, or for a given cache its
+     * {@code SourceFile} attribute in its package, or the source its top-level class name implies when it
+     * has none. Safe to call on any thread.
      *
-     * @param caches the class file of each cache ({@link #isCache}), by name
+     * @param name  the cache's class file name ({@link #isCache})
+     * @param info  its class file
      */
-    Modules modules(Map<String, ClassFileInfo> caches) {
-        Map<String, String> sourceOf = compiledSourceOf;
-        if (!compiled) {
-            sourceOf = new TreeMap<>();
-            for (Map.Entry<String, ClassFileInfo> cache : caches.entrySet()) {
-                String name = cache.getKey();
-                String sourceFile = cache.getValue().sourceFile();
-                int slash = name.lastIndexOf('/');
-                if (sourceFile == null) {
-                    String simple = name.substring(slash + 1, name.length() - ".class".length());
-                    int nested = simple.indexOf('$');
-                    sourceFile = (nested > 0 ? simple.substring(0, nested) : simple) + ".java";
-                }
-                sourceOf.put(name, name.substring(0, slash + 1) + sourceFile);
+    String sourceOf(String name, ClassFileInfo info) {
+        if (compiled) {
+            return compiledSourceOf.get(name);
+        }
+        String sourceFile = info.sourceFile();
+        int slash = name.lastIndexOf('/');
+        if (sourceFile == null) {
+            String simple = name.substring(slash + 1, name.length() - ".class".length());
+            int nested = simple.indexOf('$');
+            sourceFile = (nested > 0 ? simple.substring(0, nested) : simple) + ".java";
+        }
+        return name.substring(0, slash + 1) + sourceFile;
+    }
+
+    /** The caches' sources and class-file versions, gathered as the files are written, in any order. */
+    static final class Caches {
+        private final Map<String, String> sourceOf = new HashMap<>();
+        private final Map<String, Integer> classVersions = new HashMap<>();
+
+        /** Takes a file's source and version when it is a cache. */
+        void add(PreparedFile file) {
+            if (file.source() != null) {
+                sourceOf.put(file.name(), file.source());
+                classVersions.merge(file.source(), file.classVersion(), Math::max);
             }
         }
-        Map<String, Integer> classVersions = new TreeMap<>();
-        for (Map.Entry<String, String> cache : sourceOf.entrySet()) {
-            classVersions.merge(cache.getValue(), caches.get(cache.getKey()).major(), Math::max);
-        }
+    }
+
+    /** @param caches every cache ({@link #isCache}) */
+    Modules modules(Caches caches) {
         Set<String> all = new TreeSet<>(sources.keySet());
-        all.addAll(sourceOf.values());
+        all.addAll(caches.classVersions.keySet());
         all.addAll(uncached.values());
-        return new Modules(sourceOf, classVersions, all);
+        return new Modules(caches.sourceOf, caches.classVersions, all);
     }
 
     /**
      * The application's modules: its sources and the caches compiled from each.
      *
-     * @param sourceOf      the source of each cache, by class file name
+     * @param sourceOf      the source of each cache, by class file name (in no order)
      * @param classVersions the highest class-file version among each source's caches (none without caches)
      * @param sources       every module's source name, shipped or not, in name order
      */

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.zip.Zip64Mode;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
@@ -102,20 +102,22 @@ final class ArchiveWriter implements Closeable {
     Written write(String name, Path file, int crc32) throws IOException {
         long size = Files.size(file);
         zip.putArchiveEntry(entry(name, size, Integer.toUnsignedLong(crc32)));
-        CRC32 crc = new CRC32();
         byte[] buffer = new byte[(int) Math.min(COPY_CHUNK, Math.max(size, 1))];
         long copied = 0;
         try (InputStream in = Files.newInputStream(file)) {
             for (int n; (n = in.read(buffer)) > 0; ) {
-                crc.update(buffer, 0, n);
                 zip.write(buffer, 0, n);
                 copied += n;
             }
         }
-        if (copied != size || (int) crc.getValue() != crc32) {
-            throw new PackException(file, "changed while being packed");
+        try {
+            if (copied == size) {
+                return close(size, crc32);
+            }
+        } catch (ZipException crcDiffers) {
+            throw new PackException(file, "changed while being packed", crcDiffers);
         }
-        return close(size, crc32);
+        throw new PackException(file, "changed while being packed");
     }
 
     private ZipArchiveEntry entry(String name, long size, long crc) {
@@ -128,7 +130,11 @@ final class ArchiveWriter implements Closeable {
         return entry;
     }
 
-    /** Closes a STORED entry; Commons Compress checks that its bytes had this size and CRC-32. */
+    /**
+     * Closes a STORED entry; Commons Compress checks that its bytes had this size and CRC-32.
+     *
+     * @throws ZipException when they had not
+     */
     private Written close(long size, int crc32) throws IOException {
         zip.closeArchiveEntry();
         return new Written(zip.getBytesWritten() - size, size, crc32, ZipEntry.STORED, size);

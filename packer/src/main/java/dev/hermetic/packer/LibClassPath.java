@@ -45,25 +45,29 @@ final class LibClassPath {
     }
 
     /**
-     * Reads the {@code --lib} jars on the pack's threads while it follows their {@code Class-Path} (a jar
-     * named only by a {@code Class-Path} is read when reached), and queues each jar's checksums.
+     * Queues reading and hashing the {@code --lib} jars, then following their {@code Class-Path} (a jar
+     * named only by a {@code Class-Path} is queued when reached), on the pack's threads.
      *
      * @param given the {@code --lib} jars in order
-     * @return the jars to nest, in class path order
-     * @throws PackException when a jar cannot be nested, or two different jars have the same file name;
-     *                       the first in class path order
+     * @return the jars to nest, in class path order, when joined
+     * @throws PackException at once when two {@code --lib} jars have the same file name; when joined, when
+     *                       a jar cannot be nested or two have the same file name, the first in class path order
      */
-    static List<Lib> expand(List<Path> given, Workers workers) throws IOException {
-        Deque<Item> unopened = new ArrayDeque<>();
+    static Workers.Task<List<Lib>> expand(List<Path> given, Workers workers) throws PackException {
         Set<String> givenNames = new HashSet<>();
         for (Path path : given) {
             if (!givenNames.add(String.valueOf(path.getFileName()))) {
                 throw new PackException(path, "--lib: another --lib jar has the same file name");
             }
         }
+        Deque<Item> unopened = new ArrayDeque<>();
         for (Path path : given) {
             unopened.add(new Item(path, null, Queued.of(path, workers)));
         }
+        return workers.submitLong(() -> expand(unopened, workers));
+    }
+
+    private static List<Lib> expand(Deque<Item> unopened, Workers workers) throws IOException {
         Set<Path> seen = new HashSet<>();
         Map<String, Path> byName = new HashMap<>();
         List<Lib> jars = new ArrayList<>();
@@ -100,13 +104,13 @@ final class LibClassPath {
 
     /**
      * A jar's read and its checksums, queued; the checksums do not wait for the read. The SHA-256, the
-     * slowest and needed last, is queued before the CRC-32 so that a worker starts it while the packing
-     * thread, needing the CRC-32 first, computes that itself.
+     * slowest (1 GB/s) and needed last, is queued first, so that a worker starts it at once while the
+     * packing thread reads the jar and computes the CRC-32 itself when it needs them.
      */
     private record Queued(Workers.Task<NestedJar> jar, Workers.Task<Integer> crc32, Workers.Task<byte[]> sha256) {
         static Queued of(Path path, Workers workers) {
-            Workers.Task<NestedJar> jar = workers.submitLong(() -> NestedJar.read(path));
             Workers.Task<byte[]> sha256 = workers.submitLong(() -> Digests.of(path));
+            Workers.Task<NestedJar> jar = workers.submitLong(() -> NestedJar.read(path));
             return new Queued(jar, workers.submitLong(() -> Digests.crc32(path)), sha256);
         }
 

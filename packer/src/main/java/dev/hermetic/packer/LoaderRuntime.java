@@ -25,11 +25,26 @@ final class LoaderRuntime {
     private static final String PACKAGE = Launcher.class.getPackageName().replace('.', '/') + "/";
     private static final String PROVIDER_SERVICE = "META-INF/services/java.net.spi.URLStreamHandlerProvider";
 
+    /** Read at the first pack: they are this packer's own classes, which do not change while it runs. */
+    private static List<InputFile> cached;
+
     private LoaderRuntime() {
     }
 
-    /** @return the launcher's class files and its service registration, in name order */
-    static List<InputFile> files() throws IOException {
+    /**
+     * Costs: the first call lists the jar (or directory) they come from and reads them; later calls in the
+     * same JVM reuse them.
+     *
+     * @return the launcher's class files and its service registration, in name order
+     */
+    static synchronized List<InputFile> files() throws IOException {
+        if (cached == null) {
+            cached = read();
+        }
+        return cached;
+    }
+
+    private static List<InputFile> read() throws IOException {
         URL url;
         Path location;
         try {
@@ -73,6 +88,6 @@ final class LoaderRuntime {
         files.add(InputFile.of(PROVIDER_SERVICE,
                 (HermeticUrlStreamHandlerProvider.class.getName() + "\n").getBytes(StandardCharsets.UTF_8), location));
         files.sort((a, b) -> a.name().compareTo(b.name()));
-        return files;
+        return List.copyOf(files);
     }
 }

@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -94,19 +95,31 @@ public final class Packer {
         }
         try (Workers workers = Workers.start(options.threads())) {
             SourceRoots roots = SourceRoots.read(options.sources());
-            List<LibClassPath.Lib> libs = LibClassPath.expand(options.libs(), workers);
-            try (Application app = options.apps().isEmpty() && !options.sources().isEmpty()
-                    ? Application.compile(roots, options.libs(), options.release(), options.caches())
-                    : Application.read(AppInputs.open(options.apps()), roots)) {
-                String mainClass = mainClass(options, app, libs);
-                agentClass(app, libs);
+            // the jars are read, checked and hashed on the workers while the application is listed and queued
+            Workers.Task<List<LibClassPath.Lib>> expanded = LibClassPath.expand(options.libs(), workers);
+            try (Application app = open(options, roots, expanded)) {
                 // workers stop before the inputs close: their threads read the application's jars and --reuse
                 try (ResourceCompressor compressor = ResourceCompressor.open(options); workers) {
                     PreparedFiles files = PreparedFiles.start(app, compressor, workers);
+                    List<LibClassPath.Lib> libs = expanded.join();
+                    String mainClass = mainClass(options, app, libs);
+                    agentClass(app, libs);
                     return writeAtomically(out, new Inputs(options, app, files, compressor, libs, mainClass), progress);
                 }
             }
         }
+    }
+
+    /**
+     * Lists the application's inputs, or compiles its sources; against the {@code --lib} jars, checked
+     * first, since {@code javac} would trip on a broken one with a message of its own.
+     */
+    private static Application open(PackOptions options, SourceRoots roots, Workers.Task<?> libs) throws IOException {
+        if (options.apps().isEmpty() && !options.sources().isEmpty()) {
+            libs.join();
+            return Application.compile(roots, options.libs(), options.release(), options.caches());
+        }
+        return Application.read(AppInputs.open(options.apps()), roots);
     }
 
     /** One pack's inputs, checked, with the application's files on their way ({@link PreparedFiles}). */
@@ -234,7 +247,7 @@ public final class Packer {
                 sourceOffsets.put(source.name(), zip.write(ArchiveLayout.SOURCES + source.name(), source.bytes()).offset());
                 progress.advance(source.bytes().length);
             }
-            Map<String, ClassFileInfo> caches = new TreeMap<>();
+            Application.Caches caches = new Application.Caches();
             List<WrittenFile> written = writeFiles(zip, in.files(), caches, progress);
             modules = app.modules(caches);
             indexFiles(index, in, modules, sourceOffsets, written);
@@ -255,18 +268,16 @@ public final class Packer {
     /**
      * Writes the application's files as they come, in name order.
      *
-     * @param caches gets the class file of each cache: the modules, which the index entries need, are
-     *               known only once all were read
+     * @param caches gets each cache: the modules, which the index entries need, are known only once all
+     *               were read
      */
-    private static List<WrittenFile> writeFiles(ArchiveWriter zip, PreparedFiles files, Map<String, ClassFileInfo> caches,
+    private static List<WrittenFile> writeFiles(ArchiveWriter zip, PreparedFiles files, Application.Caches caches,
                                                 PackProgress progress) throws IOException {
         List<WrittenFile> written = new ArrayList<>();
         for (PreparedFile f; (f = files.next()) != null; ) {
             written.add(new WrittenFile(f.name(), zip.write(ArchiveLayout.CLASSES + f.name(), f.entry()), f.sha256()));
             progress.advance(f.entry().size());
-            if (f.info() != null) {
-                caches.put(f.name(), f.info());
-            }
+            caches.add(f);
         }
         return written;
     }
@@ -313,7 +324,7 @@ public final class Packer {
 
     private static Map<String, Integer> addModules(IndexWriter index, Application app, Application.Modules modules,
                                                    Map<String, Long> sourceOffsets, PackOptions options) {
-        Map<String, Integer> ids = new TreeMap<>();
+        Map<String, Integer> ids = new HashMap<>();
         for (String source : modules.sources()) {
             int id = ids.size();
             ids.put(source, id);

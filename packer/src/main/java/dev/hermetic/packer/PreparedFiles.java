@@ -54,7 +54,7 @@ final class PreparedFiles {
         chunks.add(workers.submit(() -> {
             List<PreparedFile> done = new ArrayList<>(files.size());
             for (InputFile file : files) {
-                done.add(PreparedFile.prepare(file, app.isCache(file), compressor));
+                done.add(PreparedFile.prepare(file, app, compressor));
             }
             return done;
         }));

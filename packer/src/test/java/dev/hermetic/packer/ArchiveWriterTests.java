@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
@@ -45,14 +46,18 @@ class ArchiveWriterTests {
 
     @Test
     void writeWhenTheFileChangedSinceItsCrcWasComputedThenFailsNamingIt() throws IOException {
-        Path file = write(tmp.resolve("lib.jar"), "before");
-        int before = crc32(Files.readAllBytes(file));
-        write(file, "after!"); // the same size, other bytes
-        ArchiveWriter zip = new ArchiveWriter(tmp.resolve("out.zip"), PackOptions.DEFAULT_TIMESTAMP);
-        assertThatThrownBy(() -> zip.write("lib/lib.jar", file, before))
-                .isExactlyInstanceOf(PackException.class)
-                .hasMessage(file + ": changed while being packed");
-        // the pack discards the unfinished archive; closing it releases the file and says it is unfinished
-        assertThatThrownBy(zip::close).hasMessage("This archive contains unclosed entries.");
+        Path file = tmp.resolve("lib.jar");
+        // the same size with other bytes (Commons Compress finds the CRC-32 wrong), and a shorter file
+        for (String after : List.of("after!", "after")) {
+            write(file, "before");
+            int before = crc32(Files.readAllBytes(file));
+            write(file, after);
+            ArchiveWriter zip = new ArchiveWriter(tmp.resolve("out.zip"), PackOptions.DEFAULT_TIMESTAMP);
+            assertThatThrownBy(() -> zip.write("lib/lib.jar", file, before)).as(after)
+                    .isExactlyInstanceOf(PackException.class)
+                    .hasMessage(file + ": changed while being packed");
+            // the pack discards the unfinished archive; closing it releases the file and says it is unfinished
+            assertThatThrownBy(zip::close).hasMessage("This archive contains unclosed entries.");
+        }
     }
 }
