@@ -5,6 +5,8 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * What the packer needs from a class file: its class-file version and its {@code SourceFile}
@@ -15,13 +17,14 @@ import java.nio.ByteBuffer;
  */
 record ClassFileInfo(int major, String sourceFile) {
     private static final int MAGIC = 0xCAFEBABE;
+    private static final byte[] SOURCE_FILE = "SourceFile".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * Walks the constant pool, skips fields and methods, and reads the class attributes.
      *
-     * <p>Costs: one pass over the bytes without copying them; only the constants it reads (the class
-     * attributes' names and the {@code SourceFile} value) are decoded, the others are skipped unchecked,
-     * as the JVM checks them when it loads the class.
+     * <p>Costs: one pass over the bytes without copying them; of the constants, only the
+     * {@code SourceFile} value is decoded (and an attribute name that is not plain ASCII); the others are
+     * skipped unchecked, as the JVM checks them when it loads the class.
      *
      * @throws IOException when the bytes are not a well-formed class file
      */
@@ -65,9 +68,9 @@ record ClassFileInfo(int major, String sourceFile) {
             }
             String sourceFile = null;
             for (int n = u2(in); n > 0; n--) {
-                String name = at(bytes, utf8, u2(in));
+                boolean isSourceFile = isSourceFile(bytes, utf8, u2(in));
                 long length = Integer.toUnsignedLong(in.getInt());
-                if ("SourceFile".equals(name) && length == 2) {
+                if (isSourceFile && length == 2) {
                     sourceFile = at(bytes, utf8, u2(in));
                 } else {
                     skip(in, length);
@@ -92,9 +95,27 @@ record ClassFileInfo(int major, String sourceFile) {
 
     /** Decodes a UTF-8 constant (the JVM's modified UTF-8, as {@link DataInputStream#readUTF} reads it). */
     private static String at(byte[] bytes, int[] utf8, int index) throws IOException {
+        int start = start(utf8, index);
+        return new DataInputStream(new ByteArrayInputStream(bytes, start, bytes.length - start)).readUTF();
+    }
+
+    /** Whether a UTF-8 constant is {@code SourceFile}: compared as bytes, decoded only when not plain ASCII. */
+    private static boolean isSourceFile(byte[] bytes, int[] utf8, int index) throws IOException {
+        int start = start(utf8, index) + 2;
+        int end = start + ((bytes[start - 2] & 0xFF) << 8 | bytes[start - 1] & 0xFF);
+        for (int i = start; i < end; i++) {
+            if (bytes[i] < 0) {
+                return "SourceFile".equals(at(bytes, utf8, index));
+            }
+        }
+        return Arrays.equals(bytes, start, end, SOURCE_FILE, 0, SOURCE_FILE.length);
+    }
+
+    /** @return where a UTF-8 constant starts (its length) */
+    private static int start(int[] utf8, int index) throws IOException {
         if (index <= 0 || index >= utf8.length || utf8[index] == 0) {
             throw new IOException("constant pool index " + index + " is not a UTF-8 constant");
         }
-        return new DataInputStream(new ByteArrayInputStream(bytes, utf8[index], bytes.length - utf8[index])).readUTF();
+        return utf8[index];
     }
 }
