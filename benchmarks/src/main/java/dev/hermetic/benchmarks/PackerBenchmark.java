@@ -36,6 +36,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * and an older packer see one core too. {@code nestedJar}: packing one STORED 64 MB dependency jar, the
  * copy rate of nested jars
  * (MB/s = 64 MiB ÷ time).
+ *
+ * <p>{@code -XX:ActiveProcessorCount=1} only tells the JVM how many cores to plan for: its JIT compiler
+ * threads (busy through the first dozen packs) and the kernel's writeback still run on the other cores.
+ * For a one-core figure with nothing running beside the pack, run that fork pinned, e.g.
+ * {@code taskset -c 0 java -jar benchmarks.jar 'PackerBenchmark.appOneCore'} (the fork inherits the
+ * affinity). Each pack replaces the previous {@code out.jar}, so the rename waits for the file system to
+ * free the previous archive's blocks (tens of ms for 64 MiB).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

@@ -1,10 +1,15 @@
 package dev.hermetic.packer;
 
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -17,42 +22,76 @@ import java.util.zip.ZipException;
  * The application's class path (the {@code --app} jars and class directories) merged into one tree.
  * A class in two inputs is an error, since which one runs would depend on the order of the options;
  * for other files the first input wins, as on a class path.
+ *
+ * <p>Costs: opening lists the inputs (a jar's central directory, a directory's tree) and reads no
+ * file; each file is read (and inflated) when the pack prepares it, on any thread. The jars stay open
+ * until {@link #close()}.
  */
-final class AppInputs {
+final class AppInputs implements Closeable {
     private final Map<String, InputFile> files = new TreeMap<>();
+    private final List<JarFile> jars = new ArrayList<>();
     private Manifest firstJarManifest;
 
-    static AppInputs read(Collection<Path> apps) throws IOException {
+    static AppInputs open(Collection<Path> apps) throws IOException {
         AppInputs inputs = new AppInputs();
-        for (Path app : apps) {
-            InputTrees.requireExists(app, "--app");
-            if (Files.isDirectory(app)) {
-                for (InputTrees.Node node : InputTrees.walk(app)) {
-                    inputs.add(new InputFile(node.name(), node.isDirectory() ? new byte[0] : Files.readAllBytes(node.path()), app));
+        try {
+            for (Path app : apps) {
+                InputTrees.requireExists(app, "--app");
+                if (Files.isDirectory(app)) {
+                    for (InputTrees.Node node : InputTrees.walk(app)) {
+                        inputs.add(InputFile.of(node, app));
+                    }
+                } else {
+                    inputs.openJar(app);
                 }
-            } else {
-                inputs.readJar(app);
             }
+            return inputs;
+        } catch (IOException | RuntimeException e) {
+            inputs.close();
+            throw e;
         }
-        return inputs;
     }
 
-    private void readJar(Path jar) throws IOException {
-        try (JarFile file = new JarFile(jar.toFile(), false)) {
+    private void openJar(Path jar) throws IOException {
+        try {
+            JarFile file = new JarFile(jar.toFile(), false);
+            jars.add(file);
             if (firstJarManifest == null) {
                 firstJarManifest = file.getManifest();
             }
             for (Enumeration<JarEntry> e = file.entries(); e.hasMoreElements(); ) {
                 JarEntry entry = e.nextElement();
-                byte[] bytes;
-                try (var in = file.getInputStream(entry)) {
-                    bytes = in.readAllBytes();
-                }
-                add(new InputFile(entry.getName(), bytes, jar));
+                add(new InputFile(entry.getName(), entry.getSize(), jar, () -> read(jar, file, entry)));
             }
         } catch (ZipException e) {
-            throw new PackException(jar, "--app: not a jar or directory (" + e.getMessage() + ")");
+            throw notAJar(jar, e);
         }
+    }
+
+    /** Reads an entry whole; into an array of the size its central directory declares, when that is right. */
+    private static byte[] read(Path jar, JarFile file, JarEntry entry) throws IOException {
+        try (InputStream in = file.getInputStream(entry)) {
+            long declared = entry.getSize();
+            if (declared < 0 || declared >= Integer.MAX_VALUE) {
+                return in.readAllBytes();
+            }
+            byte[] bytes = in.readNBytes((int) declared);
+            int more = in.read();
+            if (more < 0) {
+                return bytes;
+            }
+            ByteArrayOutputStream longer = new ByteArrayOutputStream();
+            longer.writeBytes(bytes);
+            longer.write(more);
+            in.transferTo(longer);
+            return longer.toByteArray();
+        } catch (ZipException e) {
+            throw notAJar(jar, e);
+        }
+    }
+
+    private static PackException notAJar(Path jar, ZipException e) {
+        return new PackException(jar, "--app: not a jar or directory (" + e.getMessage() + ")");
     }
 
     void add(InputFile file) throws PackException {
@@ -63,16 +102,20 @@ final class AppInputs {
         }
     }
 
-    Collection<InputFile> files() {
-        return files.values();
-    }
-
-    boolean has(String name) {
-        return files.containsKey(name);
+    /** @return the files by name, in name order */
+    Map<String, InputFile> files() {
+        return files;
     }
 
     /** @return the manifest of the first {@code --app} jar, if it has one */
     Optional<Manifest> firstJarManifest() {
         return Optional.ofNullable(firstJarManifest);
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (JarFile jar : jars) {
+            jar.close();
+        }
     }
 }

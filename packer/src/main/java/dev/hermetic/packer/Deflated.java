@@ -42,11 +42,15 @@ record Deflated(int method, byte[] data, long size, int crc32) {
      * @return the DEFLATED form when smaller, else the STORED one
      */
     static Deflated of(byte[] bytes) {
-        int crc = crc32(bytes);
         byte[] deflated = deflate(bytes);
         return deflated.length < bytes.length
-                ? new Deflated(ZipEntry.DEFLATED, deflated, bytes.length, crc)
-                : new Deflated(ZipEntry.STORED, bytes, bytes.length, crc);
+                ? new Deflated(ZipEntry.DEFLATED, deflated, bytes.length, crc32(bytes))
+                : stored(bytes);
+    }
+
+    /** @return the STORED form: the bytes themselves */
+    static Deflated stored(byte[] bytes) {
+        return new Deflated(ZipEntry.STORED, bytes, bytes.length, crc32(bytes));
     }
 
     static int crc32(byte[] bytes) {

@@ -9,17 +9,17 @@ final class InputBytes {
     private InputBytes() {
     }
 
-    /** @return the bytes of the shipped sources, the application's files and the jars */
-    static long of(Application app, List<NestedJar> libs) throws IOException {
+    /** @return the bytes of the shipped sources, the application's files (as their inputs declare them) and the jars */
+    static long of(Application app, List<LibClassPath.Lib> libs) throws IOException {
         long total = 0;
         for (SourceFile source : app.shippedSources()) {
             total += source.bytes().length;
         }
         for (InputFile file : app.files().values()) {
-            total += file.bytes().length;
+            total += file.size();
         }
-        for (NestedJar lib : libs) {
-            total += Files.size(lib.path());
+        for (LibClassPath.Lib lib : libs) {
+            total += Files.size(lib.jar().path());
         }
         return total;
     }

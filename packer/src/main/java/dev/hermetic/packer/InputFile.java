@@ -1,16 +1,43 @@
 package dev.hermetic.packer;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One file of the application as it will sit on the class path.
+ * One file of the application as it will sit on the class path, read when its content is asked for:
+ * from memory, from a jar or from a file, on whichever thread of the pack prepares it.
  *
- * @param name   its class-path name ({@code com/example/Main.class}, {@code config/app.properties},
- *               {@code com/example/} for a directory)
- * @param bytes  its content (empty for a directory)
- * @param origin the input it came from, for messages
+ * @param name    its class-path name ({@code com/example/Main.class}, {@code config/app.properties},
+ *                {@code com/example/} for a directory)
+ * @param size    its size as its input declares it (a jar's central directory, the file system), for
+ *                progress reports
+ * @param origin  the input it came from, for messages
+ * @param content reads its bytes (empty for a directory); safe to call on any thread
  */
-record InputFile(String name, byte[] bytes, Path origin) {
+record InputFile(String name, long size, Path origin, Content content) {
+    /** Reads a file's bytes. */
+    @FunctionalInterface
+    interface Content {
+        byte[] read() throws IOException;
+    }
+
+    /** A file whose bytes are already in memory. */
+    static InputFile of(String name, byte[] bytes, Path origin) {
+        return new InputFile(name, bytes.length, origin, () -> bytes);
+    }
+
+    /** A file or directory of a directory input, read when asked for. */
+    static InputFile of(InputTrees.Node node, Path origin) {
+        return node.isDirectory() ? of(node.name(), new byte[0], origin)
+                : new InputFile(node.name(), node.size(), origin, () -> Files.readAllBytes(node.path()));
+    }
+
+    /** @return its bytes, read now */
+    byte[] read() throws IOException {
+        return content.read();
+    }
+
     boolean isClass() {
         return name.endsWith(".class");
     }

@@ -38,22 +38,39 @@ final class LibClassPath {
     }
 
     /**
-     * @param given the {@code --lib} jars in order
-     * @return the jars to nest, in class path order
-     * @throws PackException when a jar cannot be nested, or two different jars have the same file name
+     * A jar to nest, read and checked ({@link NestedJar#read}), with the whole jar's CRC-32 (for its zip
+     * entry) and SHA-256 (for the index) computed on the pack's threads.
      */
-    static List<NestedJar> expand(List<Path> given) throws IOException {
-        Deque<Item> unopened = new ArrayDeque<>();
+    record Lib(NestedJar jar, Workers.Task<Integer> crc32, Workers.Task<byte[]> sha256) {
+    }
+
+    /**
+     * Queues reading and hashing the {@code --lib} jars, then following their {@code Class-Path} (a jar
+     * named only by a {@code Class-Path} is queued when reached), on the pack's threads.
+     *
+     * @param given the {@code --lib} jars in order
+     * @return the jars to nest, in class path order, when joined
+     * @throws PackException at once when two {@code --lib} jars have the same file name; when joined, when
+     *                       a jar cannot be nested or two have the same file name, the first in class path order
+     */
+    static Workers.Task<List<Lib>> expand(List<Path> given, Workers workers) throws PackException {
         Set<String> givenNames = new HashSet<>();
         for (Path path : given) {
             if (!givenNames.add(String.valueOf(path.getFileName()))) {
                 throw new PackException(path, "--lib: another --lib jar has the same file name");
             }
-            unopened.add(new Item(path, null));
         }
+        Deque<Item> unopened = new ArrayDeque<>();
+        for (Path path : given) {
+            unopened.add(new Item(path, null, Queued.of(path, workers)));
+        }
+        return workers.submitLong(() -> expand(unopened, workers));
+    }
+
+    private static List<Lib> expand(Deque<Item> unopened, Workers workers) throws IOException {
         Set<Path> seen = new HashSet<>();
         Map<String, Path> byName = new HashMap<>();
-        List<NestedJar> jars = new ArrayList<>();
+        List<Lib> jars = new ArrayList<>();
         while (!unopened.isEmpty()) {
             Item item = unopened.pollFirst();
             Path key = item.path().toAbsolutePath().normalize();
@@ -67,7 +84,7 @@ final class LibClassPath {
                 throw new PackException(item.namedBy(), "--lib: Class-Path names directory " + item.path()
                         + "; only jars can be nested");
             }
-            NestedJar jar = NestedJar.read(item.path());
+            Lib lib = (item.queued() != null ? item.queued() : Queued.of(item.path(), workers)).join();
             String name = item.path().getFileName().toString();
             Path other = byName.putIfAbsent(name, key);
             if (other != null) {
@@ -76,17 +93,37 @@ final class LibClassPath {
                         : "--lib: named by the Class-Path of " + item.namedBy() + ", has the same file name as "
                         + other);
             }
-            jars.add(jar);
+            jars.add(lib);
             List<Path> classPath = classPath(item.path());
             for (int i = classPath.size() - 1; i >= 0; i--) {
-                unopened.addFirst(new Item(classPath.get(i), item.path()));
+                unopened.addFirst(new Item(classPath.get(i), item.path(), null));
             }
         }
         return jars;
     }
 
-    /** A jar to open: given as {@code --lib} ({@code namedBy} null), or named by a jar's {@code Class-Path}. */
-    private record Item(Path path, Path namedBy) {
+    /**
+     * A jar's read and its checksums, queued; the checksums do not wait for the read. The SHA-256, the
+     * slowest (1 GB/s) and needed last, is queued first, so that a worker starts it at once while the
+     * packing thread reads the jar and computes the CRC-32 itself when it needs them.
+     */
+    private record Queued(Workers.Task<NestedJar> jar, Workers.Task<Integer> crc32, Workers.Task<byte[]> sha256) {
+        static Queued of(Path path, Workers workers) {
+            Workers.Task<byte[]> sha256 = workers.submitLong(() -> Digests.of(path));
+            Workers.Task<NestedJar> jar = workers.submitLong(() -> NestedJar.read(path));
+            return new Queued(jar, workers.submitLong(() -> Digests.crc32(path)), sha256);
+        }
+
+        Lib join() throws IOException {
+            return new Lib(jar.join(), crc32, sha256);
+        }
+    }
+
+    /**
+     * A jar to open: given as {@code --lib} ({@code namedBy} null), or named by a jar's {@code Class-Path};
+     * with its read queued already, or null.
+     */
+    private record Item(Path path, Path namedBy, Queued queued) {
     }
 
     /** @return the paths {@code jar}'s {@code Class-Path} names, resolved as the JDK resolves them */

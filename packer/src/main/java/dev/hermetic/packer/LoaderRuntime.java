@@ -25,11 +25,26 @@ final class LoaderRuntime {
     private static final String PACKAGE = Launcher.class.getPackageName().replace('.', '/') + "/";
     private static final String PROVIDER_SERVICE = "META-INF/services/java.net.spi.URLStreamHandlerProvider";
 
+    /** Read at the first pack: they are this packer's own classes, which do not change while it runs. */
+    private static List<InputFile> cached;
+
     private LoaderRuntime() {
     }
 
-    /** @return the launcher's class files and its service registration, in name order */
-    static List<InputFile> files() throws IOException {
+    /**
+     * Costs: the first call lists the jar (or directory) they come from and reads them; later calls in the
+     * same JVM reuse them.
+     *
+     * @return the launcher's class files and its service registration, in name order
+     */
+    static synchronized List<InputFile> files() throws IOException {
+        if (cached == null) {
+            cached = read();
+        }
+        return cached;
+    }
+
+    private static List<InputFile> read() throws IOException {
         URL url;
         Path location;
         try {
@@ -45,14 +60,14 @@ final class LoaderRuntime {
             try (ZipInputStream jar = new ZipInputStream(url.openStream())) {
                 for (ZipEntry entry; (entry = jar.getNextEntry()) != null; ) {
                     if (entry.getName().startsWith(PACKAGE) && entry.getName().endsWith(".class")) {
-                        files.add(new InputFile(entry.getName(), jar.readAllBytes(), location));
+                        files.add(InputFile.of(entry.getName(), jar.readAllBytes(), location));
                     }
                 }
             }
         } else if (Files.isDirectory(location)) {
             for (InputTrees.Node node : InputTrees.walk(location)) {
                 if (node.name().startsWith(PACKAGE) && node.name().endsWith(".class")) {
-                    files.add(new InputFile(node.name(), Files.readAllBytes(node.path()), location));
+                    files.add(InputFile.of(node.name(), Files.readAllBytes(node.path()), location));
                 }
             }
         } else {
@@ -61,7 +76,7 @@ final class LoaderRuntime {
                     ZipEntry entry = e.nextElement();
                     if (entry.getName().startsWith(PACKAGE) && entry.getName().endsWith(".class")) {
                         try (var in = jar.getInputStream(entry)) {
-                            files.add(new InputFile(entry.getName(), in.readAllBytes(), location));
+                            files.add(InputFile.of(entry.getName(), in.readAllBytes(), location));
                         }
                     }
                 }
@@ -70,9 +85,9 @@ final class LoaderRuntime {
         if (files.isEmpty()) {
             throw new IllegalStateException("no archive-loader classes in " + location);
         }
-        files.add(new InputFile(PROVIDER_SERVICE,
+        files.add(InputFile.of(PROVIDER_SERVICE,
                 (HermeticUrlStreamHandlerProvider.class.getName() + "\n").getBytes(StandardCharsets.UTF_8), location));
         files.sort((a, b) -> a.name().compareTo(b.name()));
-        return files;
+        return List.copyOf(files);
     }
 }

@@ -53,8 +53,10 @@ import java.util.Optional;
  *                   jars and the index stay STORED whatever this says: the loader reads a class with one
  *                   positional read and a nested jar in place, as a slice of the archive, which a
  *                   compressed entry cannot be (DESIGN §3)
- * @param threads    how many threads compress resources ({@code --threads}; default: the available
- *                   processors); the archive is byte-identical whatever the number
+ * @param threads    how many threads pack ({@code --threads}; default: the available processors): the
+ *                   calling thread, which writes the archive, and {@code threads - 1} more that read,
+ *                   inflate, hash, parse and compress entries ahead of it; with 1, all of it runs on the
+ *                   calling thread. The archive is byte-identical whatever the number
  * @param reuse      an earlier archive whose compressed resources are copied, entry by entry, where their
  *                   content is unchanged, instead of compressing them again ({@code --reuse OLD.jar}; needs
  *                   {@code compressResources}); the archive is byte-identical to a pack without it
@@ -215,7 +217,7 @@ public record PackOptions(Path out, Optional<String> mainClass, List<Path> apps,
             return this;
         }
 
-        /** How many threads compress resources (default: the available processors); at least 1. */
+        /** How many threads pack, the calling thread included (default: the available processors); at least 1. */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;

@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,8 +43,17 @@ import java.util.jar.Manifest;
  * {@code Build-Jdk-Spec} (Maven's attribute): {@code verify} compares recompiled bytes only on the same
  * release.
  *
- * <p>Costs: every application class, resource and source is read into memory once (they are small);
- * dependency jars are streamed twice (CRC, then copy) and their central directories read once.
+ * <p>Threads ({@link PackOptions#threads()}, see {@link Workers}): everything about an entry that does
+ * not depend on where it lands (reading and inflating the application's files, their CRC-32 and
+ * SHA-256, parsing class files, compressing resources; checking each dependency jar and its CRC-32 and
+ * SHA-256) runs on the pack's threads, while the calling thread writes the archive in its fixed order
+ * and builds the index. The archive is byte-identical for any number of threads, and so is the error
+ * of a failed pack: the first in that order.
+ *
+ * <p>Costs: every application file is read into memory once and held until written; sources are read
+ * up front (they are small); a dependency jar is read three times (CRC-32, SHA-256, then the copy,
+ * usually from the page cache) and its central directory and local headers once. What stays serial:
+ * the writing itself, the index, the central directory, the seal and the rename.
  */
 public final class Packer {
     private static final List<String> CARRIED_ATTRIBUTES = List.of("Add-Opens", "Add-Exports", "Enable-Native-Access");
@@ -83,19 +93,47 @@ public final class Packer {
         if (Files.isDirectory(out)) {
             throw new PackException(out, "--out: is a directory");
         }
-        SourceRoots roots = SourceRoots.read(options.sources());
-        List<NestedJar> libs = readLibs(options.libs());
-        Application app = options.apps().isEmpty() && !options.sources().isEmpty()
-                ? Application.compile(roots, options.libs(), options.release(), options.caches())
-                : Application.read(AppInputs.read(options.apps()), roots);
-        String mainClass = mainClass(options, app, libs);
-        agentClass(app, libs);
+        try (Workers workers = Workers.start(options.threads())) {
+            SourceRoots roots = SourceRoots.read(options.sources());
+            // the jars are read, checked and hashed on the workers while the application is listed and queued
+            Workers.Task<List<LibClassPath.Lib>> expanded = LibClassPath.expand(options.libs(), workers);
+            try (Application app = open(options, roots, expanded)) {
+                // workers stop before the inputs close: their threads read the application's jars and --reuse
+                try (ResourceCompressor compressor = ResourceCompressor.open(options); workers) {
+                    PreparedFiles files = PreparedFiles.start(app, compressor, workers);
+                    List<LibClassPath.Lib> libs = expanded.join();
+                    String mainClass = mainClass(options, app, libs);
+                    agentClass(app, libs);
+                    return writeAtomically(out, new Inputs(options, app, files, compressor, libs, mainClass), progress);
+                }
+            }
+        }
+    }
 
+    /**
+     * Lists the application's inputs, or compiles its sources; against the {@code --lib} jars, checked
+     * first, since {@code javac} would trip on a broken one with a message of its own.
+     */
+    private static Application open(PackOptions options, SourceRoots roots, Workers.Task<?> libs) throws IOException {
+        if (options.apps().isEmpty() && !options.sources().isEmpty()) {
+            libs.join();
+            return Application.compile(roots, options.libs(), options.release(), options.caches());
+        }
+        return Application.read(AppInputs.open(options.apps()), roots);
+    }
+
+    /** One pack's inputs, checked, with the application's files on their way ({@link PreparedFiles}). */
+    private record Inputs(PackOptions options, Application app, PreparedFiles files, ResourceCompressor compressor,
+                          List<LibClassPath.Lib> libs, String mainClass) {
+    }
+
+    private static PackResult writeAtomically(Path out, Inputs inputs, PackProgress progress) throws IOException {
+        Path directory = out.getParent();
         removeStaleTemporaries(directory, out);
         Path temporary = Files.createTempFile(directory, temporaryPrefix(out) + ProcessHandle.current().pid() + ".",
                 TEMPORARY_SUFFIX);
         try {
-            PackResult result = write(temporary, out, options, app, libs, mainClass, progress);
+            PackResult result = write(temporary, out, inputs, progress);
             if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
             }
@@ -146,12 +184,7 @@ public final class Packer {
         }
     }
 
-    /** The {@code --lib} jars and those their {@code Class-Path} names, in class path order ({@link LibClassPath}). */
-    private static List<NestedJar> readLibs(List<Path> paths) throws IOException {
-        return LibClassPath.expand(paths);
-    }
-
-    private static String mainClass(PackOptions options, Application app, List<NestedJar> libs) throws PackException {
+    private static String mainClass(PackOptions options, Application app, List<LibClassPath.Lib> libs) throws PackException {
         String main = options.mainClass().orElseGet(() -> app.manifest()
                 .map(m -> m.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS)).orElse(null));
         if (main == null || main.isBlank()) {
@@ -163,8 +196,8 @@ public final class Packer {
         if (app.files().containsKey(file) || app.uncached().containsKey(file)) {
             return main;
         }
-        for (NestedJar lib : libs) {
-            if (lib.has(file)) {
+        for (LibClassPath.Lib lib : libs) {
+            if (lib.jar().has(file)) {
                 return main;
             }
         }
@@ -177,7 +210,7 @@ public final class Packer {
      *
      * @return the class, or null when the first {@code --app} jar's manifest names none
      */
-    private static String agentClass(Application app, List<NestedJar> libs) throws PackException {
+    private static String agentClass(Application app, List<LibClassPath.Lib> libs) throws PackException {
         String agent = app.manifest().map(m -> m.getMainAttributes().getValue(LAUNCHER_AGENT_CLASS)).orElse(null);
         if (agent == null) {
             return null;
@@ -187,29 +220,25 @@ public final class Packer {
         if (app.files().containsKey(file) || app.uncached().containsKey(file)) {
             return agent;
         }
-        for (NestedJar lib : libs) {
-            if (lib.has(file)) {
+        for (LibClassPath.Lib lib : libs) {
+            if (lib.jar().has(file)) {
                 return agent;
             }
         }
         throw new PackException(LAUNCHER_AGENT_CLASS + " " + agent + " is not in the application or its libraries");
     }
 
-    private static PackResult write(Path file, Path out, PackOptions options, Application app, List<NestedJar> libs,
-                                    String mainClass, PackProgress progress) throws IOException {
-        IndexWriter index = new IndexWriter(mainClass);
-        int entries = 0;
-        long indexOffset;
-        byte[] indexBytes;
-        int deflated;
-        int reused;
-        try (ArchiveWriter zip = new ArchiveWriter(file, options.timestamp());
-             ResourceCompressor compressor = ResourceCompressor.start(app.files().values(), options)) {
-            progress.start(InputBytes.of(app, libs));
+    private static PackResult write(Path file, Path out, Inputs in, PackProgress progress) throws IOException {
+        Application app = in.app();
+        IndexWriter index = new IndexWriter(in.mainClass());
+        Application.Modules modules;
+        int entries;
+        try (ArchiveWriter zip = new ArchiveWriter(file, in.options().timestamp())) {
+            progress.start(InputBytes.of(app, in.libs()));
             zip.write("META-INF/", new byte[0]);
-            zip.write("META-INF/MANIFEST.MF", manifest(mainClass, app, options.compressResources()));
+            zip.write("META-INF/MANIFEST.MF", manifest(in.mainClass(), app, in.options().compressResources()));
             for (InputFile launcher : LoaderRuntime.files()) {
-                zip.write(launcher.name(), launcher.bytes());
+                zip.write(launcher.name(), launcher.read());
             }
 
             index.add(new Container(0, ArchiveLayout.CLASSES, 0, 0));
@@ -218,53 +247,85 @@ public final class Packer {
                 sourceOffsets.put(source.name(), zip.write(ArchiveLayout.SOURCES + source.name(), source.bytes()).offset());
                 progress.advance(source.bytes().length);
             }
-            Map<String, Integer> moduleIds = addModules(index, app, sourceOffsets, options);
-            for (String source : sourceOffsets.keySet()) {
-                index.declare(source, moduleIds.get(source));
-            }
-            for (Map.Entry<String, String> uncached : app.uncached().entrySet()) {
-                index.declare(uncached.getKey(), moduleIds.get(uncached.getValue()));
-            }
-            for (InputFile f : app.files().values()) {
-                Deflated compressed = compressor.get(f);
-                ArchiveWriter.Written w = compressed == null ? zip.write(ArchiveLayout.CLASSES + f.name(), f.bytes())
-                        : zip.write(ArchiveLayout.CLASSES + f.name(), compressed);
-                progress.advance(f.bytes().length);
-                String source = app.sourceOf().get(f.name());
-                index.add(new IndexedEntry(f.name(), 0, w.offset(), w.method(), w.compressedSize(), w.size(), w.crc32(),
-                        source == null ? -1 : moduleIds.get(source)), Digests.of(f.bytes()));
-                entries++;
-            }
-            for (int i = 0; i < libs.size(); i++) {
-                NestedJar lib = libs.get(i);
-                String name = ArchiveLayout.LIB + lib.path().getFileName();
-                ArchiveWriter.Written w = zip.write(name, lib.path());
-                progress.advance(w.size());
-                index.add(new Container(i + 1, name, w.offset(), w.size()), Digests.of(lib.path()));
-                for (NestedJar.Entry e : lib.entries()) {
-                    try {
-                        index.add(new IndexedEntry(e.name(), i + 1, w.offset() + e.dataOffset(), e.method(),
-                                e.compressedSize(), e.size(), e.crc32(), -1));
-                    } catch (IllegalArgumentException twice) {
-                        throw new PackException(lib.path(), "--lib: has entry " + e.name() + " more than once");
-                    }
-                    entries++;
-                }
-            }
-            indexBytes = index.toBytes();
-            indexOffset = zip.write(ArchiveLayout.INDEX, indexBytes).offset();
+            Application.Caches caches = new Application.Caches();
+            List<WrittenFile> written = writeFiles(zip, in.files(), caches, progress);
+            modules = app.modules(caches);
+            indexFiles(index, in, modules, sourceOffsets, written);
+            entries = written.size() + writeLibs(zip, index, in.libs(), progress);
+            byte[] indexBytes = index.toBytes();
+            long indexOffset = zip.write(ArchiveLayout.INDEX, indexBytes).offset();
             zip.finish(indexOffset, indexBytes.length);
             progress.finish();
-            deflated = compressor.deflated();
-            reused = compressor.reused();
         }
-        return new PackResult(out, Files.size(file), entries, app.moduleCount(), libs.size(), mainClass, deflated, reused);
+        return new PackResult(out, Files.size(file), entries, modules.sources().size(), in.libs().size(), in.mainClass(),
+                in.compressor().deflated(), in.compressor().reused());
     }
 
-    private static Map<String, Integer> addModules(IndexWriter index, Application app, Map<String, Long> sourceOffsets,
-                                                   PackOptions options) {
-        Map<String, Integer> ids = new TreeMap<>();
-        for (String source : app.moduleSources()) {
+    /** An application file in the archive, with its SHA-256, waiting for its module to be indexed. */
+    private record WrittenFile(String name, ArchiveWriter.Written written, byte[] sha256) {
+    }
+
+    /**
+     * Writes the application's files as they come, in name order.
+     *
+     * @param caches gets each cache: the modules, which the index entries need, are known only once all
+     *               were read
+     */
+    private static List<WrittenFile> writeFiles(ArchiveWriter zip, PreparedFiles files, Application.Caches caches,
+                                                PackProgress progress) throws IOException {
+        List<WrittenFile> written = new ArrayList<>();
+        for (PreparedFile f; (f = files.next()) != null; ) {
+            written.add(new WrittenFile(f.name(), zip.write(ArchiveLayout.CLASSES + f.name(), f.entry()), f.sha256()));
+            progress.advance(f.entry().size());
+            caches.add(f);
+        }
+        return written;
+    }
+
+    private static void indexFiles(IndexWriter index, Inputs in, Application.Modules modules,
+                                   Map<String, Long> sourceOffsets, List<WrittenFile> written) {
+        Map<String, Integer> moduleIds = addModules(index, in.app(), modules, sourceOffsets, in.options());
+        for (String source : sourceOffsets.keySet()) {
+            index.declare(source, moduleIds.get(source));
+        }
+        for (Map.Entry<String, String> uncached : in.app().uncached().entrySet()) {
+            index.declare(uncached.getKey(), moduleIds.get(uncached.getValue()));
+        }
+        for (WrittenFile f : written) {
+            ArchiveWriter.Written w = f.written();
+            String source = modules.sourceOf().get(f.name());
+            index.add(new IndexedEntry(f.name(), 0, w.offset(), w.method(), w.compressedSize(), w.size(), w.crc32(),
+                    source == null ? -1 : moduleIds.get(source)), f.sha256());
+        }
+    }
+
+    /** @return the entries indexed in the nested jars */
+    private static int writeLibs(ArchiveWriter zip, IndexWriter index, List<LibClassPath.Lib> libs, PackProgress progress)
+            throws IOException {
+        int entries = 0;
+        for (int i = 0; i < libs.size(); i++) {
+            NestedJar lib = libs.get(i).jar();
+            String name = ArchiveLayout.LIB + lib.path().getFileName();
+            ArchiveWriter.Written w = zip.write(name, lib.path(), libs.get(i).crc32().join());
+            progress.advance(w.size());
+            index.add(new Container(i + 1, name, w.offset(), w.size()), libs.get(i).sha256().join());
+            for (NestedJar.Entry e : lib.entries()) {
+                try {
+                    index.add(new IndexedEntry(e.name(), i + 1, w.offset() + e.dataOffset(), e.method(),
+                            e.compressedSize(), e.size(), e.crc32(), -1));
+                } catch (IllegalArgumentException twice) {
+                    throw new PackException(lib.path(), "--lib: has entry " + e.name() + " more than once");
+                }
+                entries++;
+            }
+        }
+        return entries;
+    }
+
+    private static Map<String, Integer> addModules(IndexWriter index, Application app, Application.Modules modules,
+                                                   Map<String, Long> sourceOffsets, PackOptions options) {
+        Map<String, Integer> ids = new HashMap<>();
+        for (String source : modules.sources()) {
             int id = ids.size();
             ids.put(source, id);
             SourceFile shipped = app.sources().get(source);
@@ -273,7 +334,7 @@ public final class Packer {
                     shipped == null ? new byte[Module.HASH_LENGTH] : shipped.sha256(),
                     shipped == null ? 0 : shipped.bytes().length,
                     shipped == null ? 0 : sourceTime(options.timestamp()),
-                    app.classVersionOf(source), app.release(), app.compilerOptions()));
+                    modules.classVersionOf(source), app.release(), app.compilerOptions()));
         }
         return ids;
     }

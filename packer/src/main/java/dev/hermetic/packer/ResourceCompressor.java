@@ -2,22 +2,13 @@ package dev.hermetic.packer;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.ZipEntry;
 
 /**
- * Compresses the application's resources on a fixed pool of threads ({@code --compress-resources},
- * {@code --threads N}) while {@link Packer} writes the archive in name order.
+ * Compresses the application's resources ({@code --compress-resources}), each on whichever thread of the
+ * pack prepares it ({@link PreparedFiles}), while {@link Packer} writes the archive in name order.
  *
  * <p>Which entries: application resources only, the files under {@code HERMETIC-INF/classes/} that are
  * neither class files nor directories; each is DEFLATED when its deflated form is smaller, else STORED
@@ -27,12 +18,12 @@ import java.util.zip.ZipEntry;
  * as a slice of the outer file so it cannot be compressed at all, and the index and sources are read in
  * place the same way. Resources are read at most once per start, usually not at all.
  *
- * <p>Determinism: every resource is deflated on its own, into a byte array, at a fixed level; the
- * writer takes the results in name order, waiting for each one. The archive is therefore byte-identical
- * whatever the number of threads, their timing, or whether {@code --reuse} supplied a result.
+ * <p>Determinism: every resource is deflated on its own, into a byte array, at a fixed level, so its
+ * form depends only on its bytes. The archive is therefore byte-identical whatever the number of
+ * threads, their timing, or whether {@code --reuse} supplied a result.
  *
- * <p>Costs: all tasks are submitted at once, so every compressed resource is held in memory until
- * written (the inputs already are); one {@link java.util.zip.Deflater} per resource.
+ * <p>Costs: one {@link java.util.zip.Deflater} per resource; the compressed form is held in memory until
+ * written.
  */
 final class ResourceCompressor implements Closeable {
     /**
@@ -41,95 +32,47 @@ final class ResourceCompressor implements Closeable {
      */
     static final AtomicLong DEFLATIONS = new AtomicLong();
 
-    private static final ResourceCompressor NONE = new ResourceCompressor(null, null);
-
-    private final ExecutorService pool;
+    private final boolean enabled;
     private final ReusedArchive old;
-    private final Map<String, Future<Deflated>> results = new HashMap<>();
     private final AtomicInteger deflated = new AtomicInteger();
     private final AtomicInteger reused = new AtomicInteger();
 
-    private ResourceCompressor(ExecutorService pool, ReusedArchive old) {
-        this.pool = pool;
+    private ResourceCompressor(boolean enabled, ReusedArchive old) {
+        this.enabled = enabled;
         this.old = old;
     }
 
-    /** Whether {@code --compress-resources} may deflate this file: a resource, not a class or directory. */
-    static boolean compressible(InputFile file) {
-        return !file.isDirectory() && !file.isClass();
+    /**
+     * A compressor as the options ask: without {@code compressResources}, one that compresses nothing.
+     *
+     * @throws PackException when {@code --reuse} names a file that is missing or not a zip
+     */
+    static ResourceCompressor open(PackOptions options) throws IOException {
+        return new ResourceCompressor(options.compressResources(),
+                options.reuse().isPresent() ? ReusedArchive.open(options.reuse().get()) : null);
     }
 
     /**
-     * Starts compressing the compressible {@code files}, as the options ask.
+     * A file's form in the archive: deflated (or deliberately stored) when it is a resource and
+     * compressing is on, else stored. Safe to call on several threads at once.
      *
-     * @return a compressor; without {@code compressResources}, one that compresses nothing
-     * @throws PackException when {@code --reuse} names a file that is missing or not a zip
+     * @param bytes the file's content
      */
-    static ResourceCompressor start(Collection<InputFile> files, PackOptions options) throws IOException {
-        if (!options.compressResources()) {
-            return NONE;
+    Deflated form(InputFile file, byte[] bytes) {
+        if (!enabled || file.isDirectory() || file.isClass()) {
+            return Deflated.stored(bytes);
         }
-        ReusedArchive old = options.reuse().isPresent() ? ReusedArchive.open(options.reuse().get()) : null;
-        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), new Threads());
-        ResourceCompressor compressor = new ResourceCompressor(pool, old);
-        for (InputFile file : files) {
-            if (compressible(file)) {
-                compressor.results.put(file.name(), pool.submit(() -> compressor.compress(file)));
-            }
+        Deflated result = old == null ? null : old.find(file.name(), bytes, Deflated.crc32(bytes));
+        if (result != null) {
+            reused.incrementAndGet();
+        } else {
+            DEFLATIONS.incrementAndGet();
+            result = Deflated.of(bytes);
         }
-        return compressor;
-    }
-
-    private Deflated compress(InputFile file) {
-        byte[] bytes = file.bytes();
-        if (old != null) {
-            Deflated previous = old.find(file.name(), bytes, Deflated.crc32(bytes));
-            if (previous != null) {
-                reused.incrementAndGet();
-                count(previous);
-                return previous;
-            }
-        }
-        DEFLATIONS.incrementAndGet();
-        Deflated result = Deflated.of(bytes);
-        count(result);
-        return result;
-    }
-
-    private void count(Deflated result) {
         if (result.method() == ZipEntry.DEFLATED) {
             deflated.incrementAndGet();
         }
-    }
-
-    /**
-     * The file's form in the archive, waiting for its compression to finish.
-     *
-     * @return its compressed (or deliberately stored) form, or null when it is not compressed at all
-     */
-    Deflated get(InputFile file) throws IOException {
-        Future<Deflated> result = results.get(file.name());
-        if (result == null) {
-            return null;
-        }
-        try {
-            return result.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while compressing " + file.name(), e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof UncheckedIOException u) {
-                throw u.getCause();
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IOException("compressing " + file.name() + " failed", cause);
-        }
+        return result;
     }
 
     /** @return how many resources were written DEFLATED (compressed now or reused) */
@@ -142,30 +85,10 @@ final class ResourceCompressor implements Closeable {
         return reused.get();
     }
 
-    /** @return why the {@code --reuse} archive supplied nothing, or null */
-    String reuseIgnoredBecause() {
-        return old == null ? null : old.ignoredBecause();
-    }
-
     @Override
     public void close() throws IOException {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
         if (old != null) {
             old.close();
-        }
-    }
-
-    /** Daemon threads named {@code hermetic-deflate-N}, so that a failed pack never keeps a JVM alive. */
-    private static final class Threads implements ThreadFactory {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, "hermetic-deflate-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
         }
     }
 }

@@ -33,8 +33,7 @@ final class SourceRoots {
                                 + earlier.path() + "; each source may come from one root only");
                     }
                 } else {
-                    read.resources.add(new InputFile(node.name(), node.isDirectory() ? new byte[0]
-                            : Files.readAllBytes(node.path()), root));
+                    read.resources.add(InputFile.of(node, root));
                 }
             }
         }

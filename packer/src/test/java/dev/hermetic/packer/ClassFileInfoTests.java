@@ -101,6 +101,31 @@ class ClassFileInfoTests {
     }
 
     @Test
+    void parseWhenTheAttributeNameIsSourceFileInAnotherEncodingThenStillReadsTheSource() throws IOException {
+        byte[] plain = bytes(withDebug, "p/Greeter.class");
+        // the UTF-8 constant "SourceFile" (tag 1, length 10), then the same name with S as a two-byte
+        // sequence, which the JVM's modified UTF-8 decoder (DataInputStream.readUTF) reads as S too
+        byte[] ascii = {1, 0, 10, 'S', 'o', 'u', 'r', 'c', 'e', 'F', 'i', 'l', 'e'};
+        byte[] twoByteS = {1, 0, 11, (byte) 0xC1, (byte) 0x93, 'o', 'u', 'r', 'c', 'e', 'F', 'i', 'l', 'e'};
+        int at = indexOf(plain, ascii);
+        byte[] reencoded = new byte[plain.length + 1];
+        System.arraycopy(plain, 0, reencoded, 0, at);
+        System.arraycopy(twoByteS, 0, reencoded, at, twoByteS.length);
+        System.arraycopy(plain, at + ascii.length, reencoded, at + twoByteS.length, plain.length - at - ascii.length);
+
+        assertThat(ClassFileInfo.parse(reencoded)).isEqualTo(new ClassFileInfo(61, "Greeter.java"));
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void parseWhenTruncatedAnywhereThenFailsSayingSo() throws IOException {
         for (Path classes : List.of(withDebug, withoutDebug)) {
             byte[] whole = bytes(classes, "p/Greeter.class");

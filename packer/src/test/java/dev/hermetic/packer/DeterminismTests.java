@@ -178,6 +178,25 @@ class DeterminismTests {
         }
     }
 
+    @Test
+    void packWhenThreadsDifferThenArchivesAreByteIdentical(@TempDir Path tmp) throws IOException {
+        // an app jar beside the class directory: jar entries are inflated on the pack's threads
+        Path appJar = jar().deflated("com/example/extra/data.txt", "extra ".repeat(200))
+                .stored("com/example/extra/stored.txt", "stored\n").write(tmp.resolve("extra.jar"));
+        List<byte[]> archives = new ArrayList<>();
+        for (int threads : List.of(1, 2, 3, 64)) {
+            for (boolean compress : List.of(false, true)) {
+                Path out = tmp.resolve("threads-" + threads + "-" + compress + ".jar");
+                Packer.pack(PackOptions.builder().out(out).mainClass(MAIN).addApp(inputs.resolve("classes")).addApp(appJar)
+                        .addSources(inputs.resolve("src")).addLib(inputs.resolve("lib/alpha.jar"))
+                        .addLib(inputs.resolve("lib/beta.jar")).compressResources(compress).threads(threads).build());
+                archives.add(Files.readAllBytes(out));
+            }
+        }
+        assertAllEqual(List.of(archives.get(0), archives.get(2), archives.get(4), archives.get(6)));
+        assertAllEqual(List.of(archives.get(1), archives.get(3), archives.get(5), archives.get(7)));
+    }
+
     /**
      * Packs each variant in a child JVM, all at once, from the variant's input directory (the original or a
      * copy) with relative input paths, to {@code base/NAME-N/out.jar}; checks each succeeded with the same

@@ -549,6 +549,25 @@ class PackerTests {
     }
 
     @Test
+    void packWhenTwoAppClassFilesAreNotClassFilesThenEveryThreadCountNamesTheFirstByNameAndLeavesNoThread()
+            throws IOException {
+        Path classes = compiledApp();
+        write(classes.resolve("com/example/Bad.class"), "not a class file");
+        write(classes.resolve("com/example/Worse.class"), new byte[] {(byte) 0xCA, (byte) 0xFE});
+        Path out = tmp.resolve("app.jar");
+        for (int threads : List.of(1, 2, 4, 64)) {
+            assertThatThrownBy(() -> Packer.pack(options().addApp(classes).threads(threads).build()))
+                    .as("%d threads", threads)
+                    .isInstanceOf(PackException.class)
+                    .hasMessage(classes + ": com/example/Bad.class is not a valid class file: not a class file (bad magic)");
+            assertThat(Thread.getAllStackTraces().keySet()).as("%d threads", threads)
+                    .noneMatch(t -> t.getName().startsWith("hermetic-pack-"));
+            assertThat(out).doesNotExist();
+            assertThat(tmp).isDirectoryNotContaining("glob:**.hermetic-tmp");
+        }
+    }
+
+    @Test
     void packWhenOutIsADirectoryThenFailsSayingSo() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("out.jar"));
         PackOptions options = PackOptions.builder().out(out).mainClass(MAIN).addApp(compiledApp()).build();

@@ -97,8 +97,9 @@ final class PackCommand implements Callable<Integer> {
             + "they are read in place.")
     boolean compressResources;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads that compress resources (default: the "
-            + "available processors). The archive is byte-identical whatever N.")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads that pack: they read, inflate, hash "
+            + "and compress entries while one of them writes the archive (default: the available processors). The "
+            + "archive is byte-identical whatever N.")
     Integer threads;
 
     @Option(names = "--reuse", paramLabel = "OLD.jar", description = "An archive packed earlier with "
