@@ -51,9 +51,10 @@ import java.util.jar.Manifest;
  * of a failed pack: the first in that order.
  *
  * <p>Costs: every application file is read into memory once and held until written; sources are read
- * up front (they are small); a dependency jar is read three times (CRC-32, SHA-256, then the copy,
- * usually from the page cache) and its central directory and local headers once. What stays serial:
- * the writing itself, the index, the central directory, the seal and the rename.
+ * up front (they are small); a dependency jar is read three times (SHA-256, CRC-32, then the copy,
+ * usually from the page cache) and its headers twice (the strict check, then its entries' offsets).
+ * What stays serial, on the calling thread: writing, the index, the central directory, the seal and the
+ * rename; with a 10k-class application they are about a fifth of a one-thread pack.
  */
 public final class Packer {
     private static final List<String> CARRIED_ATTRIBUTES = List.of("Add-Opens", "Add-Exports", "Enable-Native-Access");
