@@ -268,12 +268,16 @@ class ArchiveTests {
         }
     }
 
-    @Test
-    void readWhenDeflatedEntryPointsAtOtherBytesThenArchiveFormatExceptionNamingArchiveAndEntry() throws IOException {
-        // fixture: the index points a.jar's deflated a/big.txt 40 bytes early, into its local header
-        Path path = fixture().editEntries(edit("a/big.txt", 1, e -> new IndexedEntry(e.name(), e.container(),
+    /** @return the fixture with the index pointing a.jar's deflated a/big.txt 40 bytes early, into its local header */
+    private Path bigTextPointedEarly() throws IOException {
+        return fixture().editEntries(edit("a/big.txt", 1, e -> new IndexedEntry(e.name(), e.container(),
                 e.dataOffset() - 40, e.method(), e.compressedSize(), e.size(), e.crc32(), e.module())))
                 .write(dir.resolve("app.jar")).path();
+    }
+
+    @Test
+    void readWhenDeflatedEntryPointsAtOtherBytesThenArchiveFormatExceptionNamingArchiveAndEntry() throws IOException {
+        Path path = bigTextPointedEarly();
 
         try (Archive archive = Archive.open(path)) {
             IndexedEntry big = archive.find("a/big.txt");
@@ -505,10 +509,7 @@ class ArchiveTests {
 
     @Test
     void readWhenADeflatedEntryFailedToInflateThenLaterDeflatedEntriesStillInflate() throws IOException {
-        // fixture: as readWhenDeflatedEntryPointsAtOtherBytes: a/big.txt read from 40 bytes early
-        Path path = fixture().editEntries(edit("a/big.txt", 1, e -> new IndexedEntry(e.name(), e.container(),
-                e.dataOffset() - 40, e.method(), e.compressedSize(), e.size(), e.crc32(), e.module())))
-                .write(dir.resolve("app.jar")).path();
+        Path path = bigTextPointedEarly();
 
         try (Archive archive = Archive.open(path)) {
             IndexedEntry big = archive.find("a/big.txt");
