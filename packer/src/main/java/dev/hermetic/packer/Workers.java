@@ -28,9 +28,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  * the packing thread joins results in its own fixed order, so the archive and the first error reported
  * (a task's exception is thrown by {@link Task#join()}) are the same for any number of threads.
  *
- * <p>Costs: one queue for all, run in the order queued; tasks should be coarse (a chunk of entries),
- * and bounded unless {@linkplain #submitLong long}, since a waiting packing thread may run one before
- * the task it waits for finishes on a worker.
+ * <p>Costs: one queue for all, run in the order queued; a join scans it to take its task (or one to
+ * help with) off it. Tasks should be coarse (a chunk of entries, hundreds per pack), and bounded unless
+ * {@linkplain #submitLong long}, since a waiting packing thread may run one before the task it waits
+ * for finishes on a worker.
  */
 final class Workers implements Closeable {
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
