@@ -346,26 +346,18 @@ public final class Archive implements Closeable {
     }
 
     private byte[] readUnguarded(IndexedEntry entry) throws IOException {
-        String name = describe(entry);
-        int size = intSize(path(), name, entry.size());
-        if (entry.method() == ZipEntry.STORED && entry.compressedSize() != entry.size()) {
-            throw new ArchiveFormatException(path(), name + " is stored but its sizes differ: "
-                    + entry.compressedSize() + " and " + entry.size());
-        }
-        if (entry.method() != ZipEntry.STORED && entry.method() != ZipEntry.DEFLATED) {
-            throw new ArchiveFormatException(path(), name + " uses unsupported compression method " + entry.method());
-        }
-        checkRatio(path(), name, entry.method(), entry.compressedSize(), entry.size());
-        byte[] stored = store.readStored(entry, intSize(path(), name, entry.compressedSize()));
+        checkEntry(entry);
+        byte[] stored = store.readStored(entry, (int) entry.compressedSize());
         // a class that compressed entries alone need: a STORED archive never loads it
-        byte[] bytes = entry.method() == ZipEntry.STORED ? stored : Inflating.inflate(path(), name, stored, entry.method(), size);
+        byte[] bytes = entry.method() == ZipEntry.STORED ? stored
+                : Inflating.inflate(path(), describe(entry), stored, entry.method(), entry.size());
         boolean digest = integrity == Integrity.DIGEST && store instanceof SealedStore;
         if (digest && entry.container() == 0) {
             byte[] recorded = store.index.applicationDigest(entry.name());
             if (recorded == null) {
-                throw new ArchiveFormatException(path(), name + ": the index has no digest of it");
+                throw new ArchiveFormatException(path(), describe(entry) + ": the index has no digest of it");
             }
-            checkDigest(name, bytes, entry.dataOffset(), recorded);
+            checkDigest(describe(entry), bytes, entry.dataOffset(), recorded);
             return bytes;
         }
         if (digest) {
@@ -376,12 +368,37 @@ public final class Archive implements Closeable {
             CRC32 crc = new CRC32();
             crc.update(bytes);
             if ((int) crc.getValue() != expected) {
-                throw new ArchiveFormatException(path(), name + ": CRC-32 of the " + bytes.length + " bytes read at offset "
+                throw new ArchiveFormatException(path(), describe(entry) + ": CRC-32 of the " + bytes.length + " bytes read at offset "
                         + entry.dataOffset() + " is " + Long.toHexString(crc.getValue()) + ", the archive records "
                         + Integer.toHexString(expected) + " (corrupt, or changed in place)");
             }
         }
         return bytes;
+    }
+
+    /**
+     * The checks every read makes before reading: sizes that fit in memory, a known method, a ratio
+     * deflate can produce. The entry's name for the message is built only when one fails.
+     */
+    private void checkEntry(IndexedEntry entry) throws ArchiveFormatException {
+        int method = entry.method();
+        long compressed = entry.compressedSize();
+        long size = entry.size();
+        boolean fits = size >= 0 && size <= MAX_READ && compressed >= 0 && compressed <= MAX_READ;
+        if (fits && (method == ZipEntry.STORED ? compressed == size
+                : method == ZipEntry.DEFLATED && size / MAX_RATIO <= compressed + 1)) {
+            return;
+        }
+        String name = describe(entry);
+        intSize(path(), name, size);
+        if (method == ZipEntry.STORED && compressed != size) {
+            throw new ArchiveFormatException(path(), name + " is stored but its sizes differ: " + compressed + " and " + size);
+        }
+        if (method != ZipEntry.STORED && method != ZipEntry.DEFLATED) {
+            throw new ArchiveFormatException(path(), name + " uses unsupported compression method " + method);
+        }
+        checkRatio(path(), name, method, compressed, size);
+        intSize(path(), name, compressed);
     }
 
     private void checkDigest(String name, byte[] bytes, long offset, byte[] recorded) throws ArchiveFormatException {
@@ -458,8 +475,11 @@ public final class Archive implements Closeable {
         return c.nested() ? c.entry() + "!/" + entry.name() : c.entry() + entry.name();
     }
 
+    /** The largest entry read into one array. */
+    private static final long MAX_READ = Integer.MAX_VALUE - 8;
+
     static int intSize(Path file, String name, long size) throws ArchiveFormatException {
-        if (size < 0 || size > Integer.MAX_VALUE - 8) {
+        if (size < 0 || size > MAX_READ) {
             throw new ArchiveFormatException(file, name + " is too large to read into memory: " + size + " bytes");
         }
         return (int) size;
