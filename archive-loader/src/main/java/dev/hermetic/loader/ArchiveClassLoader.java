@@ -53,8 +53,10 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     private final ModuleValidator modules;
     private final ClassPathLookup lookup;
     private final String archiveUrl;
-    /** The archive's path in {@code hermetic:} URLs: absolute, percent-encoded, {@code !} escaped. */
-    /** The archive's path as {@code hermetic:} URLs spell it; made at the first nested URL. */
+    /**
+     * The archive's path as {@code hermetic:} URLs spell it (absolute, percent-encoded, {@code !} escaped);
+     * made at the first nested URL, when the archive is also registered with {@link OpenArchives}.
+     */
     private volatile String hermeticPath;
     /** Per container: the domain of its classes; of a signed jar, the domain of its signed classes. */
     private final ProtectionDomain[] domains;
@@ -125,7 +127,6 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         Archive opened = Archive.open(archive, settings.verify());
         try {
             ArchiveClassLoader loader = new ArchiveClassLoader(opened, parent, settings);
-            OpenArchives.register(opened);
             // the constant is inlined: an application without a list never loads the preloader
             if (settings.preload() && loader.defined == null && opened.find(Preloader.LIST) != null) {
                 Preloader.start(loader, opened);
@@ -421,7 +422,9 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         try {
             if (container.nested()) {
                 if (hermeticPath == null) {
-                    // not in the constructor: an archive without nested jars never loads the URL classes
+                    // not in the constructor: an archive without nested jars never loads the URL classes;
+                    // registered from the first URL handed out on, which then reads through this open file
+                    OpenArchives.register(archive);
                     hermeticPath = HermeticUrls.encodeArchivePath(archive.path());
                 }
                 String jar = hermeticPath + "!/" + UrlPaths.encode(container.entry());
@@ -447,7 +450,9 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     public void close() throws IOException {
         if (!closed) {
             closed = true;
-            OpenArchives.unregister(archive);
+            if (hermeticPath != null) {
+                OpenArchives.unregister(archive);
+            }
             archive.close();
         }
     }

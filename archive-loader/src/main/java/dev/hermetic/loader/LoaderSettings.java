@@ -20,8 +20,9 @@ import java.util.Optional;
  *                       recompiling; empty for none
  * @param verify         how much the archive checks the bytes of each entry read
  *                       ({@code -Dhermetic.verify=none|crc|digest}, default {@link Integrity#DEFAULT})
- * @param preload        whether to define the classes of the archive's preload list on a thread of
- *                       their own ({@link Preloader}; {@code -Dhermetic.preload=false} turns it off)
+ * @param preload        whether to work ahead on threads of their own: define the classes of the
+ *                       archive's preload list ({@link Preloader}) and hash the sources of checked
+ *                       modules ({@link SourceHashes}); {@code -Dhermetic.preload=false} turns both off
  * @param preloadRecord  a file to write the names of the classes this loader defined to, in order, when
  *                       the JVM exits: a preload list ({@code -Dhermetic.preload.record=FILE}); empty for none
  */
@@ -61,49 +62,42 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
      *                                  not a directory
      */
     public static LoaderSettings fromSystem() {
+        // no Builder here: one class fewer before every main
         String check = System.getProperty("hermetic.check");
         String checkSource = "-Dhermetic.check";
         if (check == null) {
             check = System.getenv("HERMETIC_CHECK");
             checkSource = "HERMETIC_CHECK";
         }
-        Builder builder = builder().verbose(Boolean.parseBoolean(System.getProperty("hermetic.verbose")));
+        Check checkValue = Check.DEFAULT;
         if (check != null && !check.isEmpty()) {
             try {
-                builder.check(Check.valueOf(check.trim().toUpperCase(Locale.ROOT)));
+                checkValue = Check.valueOf(check.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(checkSource + "=" + check + ": expected default, always or never");
             }
         }
         String cache = System.getProperty("hermetic.cache.dir");
-        if ("none".equals(cache)) {
-            builder.cache(false);
-        } else if (cache != null && !cache.isEmpty()) {
-            builder.cacheDirectory(Path.of(cache));
-        }
+        Optional<Path> cacheDirectory = cache == null || cache.isEmpty() || cache.equals("none") ? Optional.empty()
+                : Optional.of(Path.of(cache));
         String verify = System.getProperty("hermetic.verify");
-        if (verify != null && !verify.isEmpty()) {
-            builder.verify(Integrity.parse(verify));
-        }
+        Integrity verifyValue = verify == null || verify.isEmpty() ? Integrity.DEFAULT : Integrity.parse(verify);
         String sources = System.getProperty("hermetic.source.path");
+        Optional<Path> sourcePath = Optional.empty();
         if (sources != null && !sources.isEmpty()) {
             if (!Files.isDirectory(Path.of(sources))) {
                 throw new IllegalArgumentException("-Dhermetic.source.path=" + sources + ": not a directory");
             }
-            builder.sourcePath(Path.of(sources));
+            sourcePath = Optional.of(Path.of(sources));
         }
         String preload = System.getProperty("hermetic.preload");
-        if (preload != null && !preload.isEmpty()) {
-            if (!preload.equals("true") && !preload.equals("false")) {
-                throw new IllegalArgumentException("-Dhermetic.preload=" + preload + ": expected true or false");
-            }
-            builder.preload(Boolean.parseBoolean(preload));
+        if (preload != null && !preload.isEmpty() && !preload.equals("true") && !preload.equals("false")) {
+            throw new IllegalArgumentException("-Dhermetic.preload=" + preload + ": expected true or false");
         }
         String record = System.getProperty("hermetic.preload.record");
-        if (record != null && !record.isEmpty()) {
-            builder.preloadRecord(Path.of(record));
-        }
-        return builder.build();
+        return new LoaderSettings(checkValue, Boolean.parseBoolean(System.getProperty("hermetic.verbose")),
+                !"none".equals(cache), cacheDirectory, sourcePath, verifyValue, !"false".equals(preload),
+                record == null || record.isEmpty() ? Optional.empty() : Optional.of(Path.of(record)));
     }
 
     /** @return a builder of the defaults: recorded modes, quiet, default cache directory, no overlay */
@@ -156,7 +150,7 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
             return this;
         }
 
-        /** @param preload false to leave the archive's preload list unused */
+        /** @param preload false to do no work ahead: the preload list unused, checked sources hashed when needed */
         public Builder preload(boolean preload) {
             this.preload = preload;
             return this;

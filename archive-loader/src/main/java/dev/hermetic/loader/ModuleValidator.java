@@ -9,6 +9,7 @@ import dev.hermetic.loader.archive.ValidationMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,8 +23,9 @@ import java.util.zip.CRC32;
  * not: the policy of an {@link ArchiveClassLoader}.
  *
  * <p>A {@code trusted} module costs one array read after its first class; its source is never read,
- * hashed or stat'ed. {@code checked} hashes the source once (SHA-256); {@code timestamp} compares its
- * size and time once. A stale module (source changed, cache missing or too new for this JVM) is
+ * hashed or stat'ed. {@code checked} hashes the source once (SHA-256), ahead on a second thread from the
+ * first checked module on ({@link SourceHashes}) unless the settings turn work ahead off;
+ * {@code timestamp} compares its size and time once. A stale module (source changed, cache missing or too new for this JVM) is
  * recompiled from its source with {@code javax.tools}, or served from the compile cache directory when
  * an earlier run compiled the same source ({@link Recompiler}); compiles are serialised. Without a
  * source or a compiler, a stale module is a {@link LinkageError} naming the class and the reason, never
@@ -43,6 +45,10 @@ final class ModuleValidator {
      */
     private final Object[] outcomes;
     private Map<Integer, List<IndexedEntry>> cachesByModule;
+    /** Started at the first checked module, under this object's lock. */
+    private SourceHashes ahead;
+    /** Reused under this object's lock: looking a digest up costs as much as hashing a small source. */
+    private MessageDigest digest;
     private Recompiler recompiler;
     private boolean warnedEdited;
 
@@ -73,6 +79,11 @@ final class ModuleValidator {
             return outcome.get(file);
         }
         return cache == null ? null : archive.read(cache);
+    }
+
+    /** Whether a module's classes were served or recompiled already; may be stale for other threads. */
+    boolean decided(int module) {
+        return outcomes[module] != null;
     }
 
     @SuppressWarnings("unchecked")
@@ -150,12 +161,12 @@ final class ModuleValidator {
         }
         String stale;
         if (mode == ValidationMode.CHECKED) {
-            byte[] source = source(module);
-            if (source == null) {
+            byte source = checkSource(module);
+            if (source == SourceHashes.ABSENT) {
                 log(module, "checked: no source to check against; served");
                 return null;
             }
-            stale = Arrays.equals(Sha256.of(source), module.sourceSha256()) ? changedCache(module)
+            stale = source == SourceHashes.SAME ? changedCache(module)
                     : "source changed (SHA-256 differs from the packed one)";
         } else {
             Archive.Stamp stamp = stamp(module);
@@ -173,6 +184,45 @@ final class ModuleValidator {
             log(module, mode.label() + " ok");
         }
         return stale;
+    }
+
+    /** Under the lock: what the thread hashing ahead found, else the source hashed now. */
+    private byte checkSource(Module module) throws IOException {
+        if (ahead == null && settings.preload() && archive.moduleCount() > 1) {
+            ahead = SourceHashes.start(this, archive);
+        }
+        byte found = ahead == null ? SourceHashes.UNKNOWN : ahead.state(module.id());
+        if (found != SourceHashes.UNKNOWN) {
+            return found;
+        }
+        if (digest == null) {
+            digest = Sha256.newDigest();
+        }
+        return hashSource(module, digest);
+    }
+
+    /**
+     * Whether a module is checked by content hash however the archive's trust turns out: what can be
+     * hashed ahead of the decision (a trusted module is checked only when its archive was edited).
+     */
+    boolean checkedWhateverTrust(Module module) {
+        LoaderSettings.Check check = settings.check();
+        return check == LoaderSettings.Check.ALWAYS
+                || check == LoaderSettings.Check.DEFAULT && module.mode() == ValidationMode.CHECKED;
+    }
+
+    /**
+     * Hashes a module's source as the overlay directory, else the archive, holds it.
+     *
+     * @param digest a digest no other thread uses meanwhile
+     * @return {@link SourceHashes#SAME}, {@link SourceHashes#CHANGED} or {@link SourceHashes#ABSENT}
+     */
+    byte hashSource(Module module, MessageDigest digest) throws IOException {
+        byte[] source = source(module);
+        if (source == null) {
+            return SourceHashes.ABSENT;
+        }
+        return Arrays.equals(digest.digest(source), module.sourceSha256()) ? SourceHashes.SAME : SourceHashes.CHANGED;
     }
 
     /**

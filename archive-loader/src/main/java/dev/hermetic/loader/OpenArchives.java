@@ -8,7 +8,9 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * The archives that open class loaders hold, so that {@code hermetic:} URLs, which may be opened from
- * any code, read through the loader's open file instead of opening the archive again.
+ * any code, read through the loader's open file instead of opening the archive again. A loader
+ * registers its archive when it makes its first {@code hermetic:} URL (an application without nested
+ * jars never does); a URL opened before that opens the archive itself.
  */
 final class OpenArchives {
     private static final ConcurrentMap<Path, Archive> OPEN = new ConcurrentHashMap<>();

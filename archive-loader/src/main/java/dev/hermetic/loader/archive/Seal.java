@@ -32,8 +32,11 @@ import java.util.zip.CRC32;
  */
 record Seal(long indexOffset, int indexLength, long centralOffset, long centralSize, int centralCrc, byte[] indexSha256) {
     private static final String PREFIX = "hermetic-seal/3 index=";
-    /** The length of every seal, placeholder included. */
-    static final int LENGTH = placeholder().length();
+    /**
+     * The length of every seal, placeholder included: the prefix, 16 + 8 + 16 + 16 + 8 + 64 hex digits and
+     * 17 characters between them. A constant, so that opening an archive formats nothing.
+     */
+    static final int LENGTH = 22 + 128 + 21;
 
     static String placeholder() {
         return new Seal(0, 0, 0, 0, 0, new byte[IndexLayout.DIGEST_SIZE]).toComment();

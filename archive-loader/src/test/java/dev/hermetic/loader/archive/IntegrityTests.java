@@ -369,6 +369,16 @@ class IntegrityTests {
     }
 
     @Test
+    void placeholderWhenFormattedThenAsLongAsEverySealAndParsedAsZeros() {
+        assertThat(Seal.placeholder()).hasSize(Seal.LENGTH);
+        Seal zeros = Seal.parse(Seal.placeholder().getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(zeros).isNotNull();
+        assertThat(zeros.toComment()).isEqualTo(Seal.placeholder());
+        Seal full = new Seal(-1L, -1, -1L, -1L, -1, new byte[32]);
+        assertThat(full.toComment()).hasSize(Seal.LENGTH);
+    }
+
+    @Test
     void toBytesWhenDigestsAreGivenForSomeEntriesOnlyThenIllegalStateException() {
         IndexWriter writer = new IndexWriter("Main").add(new Container(0, ArchiveLayout.CLASSES, 0, 0))
                 .add(new IndexedEntry("a.txt", 0, 0, 0, 1, 1, 0, -1), new byte[32])
