@@ -1,6 +1,7 @@
 package dev.hermetic.loader;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -22,6 +23,14 @@ import java.util.Set;
  * Kept small on purpose: every class loaded before {@code main} costs start-up time.
  */
 public final class Launcher {
+    /**
+     * Whether {@code main} is called through a method handle rather than {@link Method#invoke}: from
+     * JDK 18 on, reflection is built on method handles (JEP 416), and its first call spins an accessor of
+     * its own (on JDK 25, some 200 classes and 5 lambda forms before {@code main}); up to JDK 17 its first
+     * calls are native, and a method handle would initialise {@code java.lang.invoke} for one call.
+     */
+    private static final boolean HANDLES = Runtime.version().feature() >= 18;
+
     /** The archive's loader, once opened: by {@link AgentLauncher} before {@code main}, else by {@link #main}. */
     private static ArchiveClassLoader opened;
 
@@ -44,6 +53,11 @@ public final class Launcher {
      * @throws Throwable whatever the application's {@code main} throws
      */
     public static void main(String[] args) throws Throwable {
+        if (HANDLES && !"false".equals(System.getProperty("hermetic.preload"))) {
+            Thread ahead = new Thread(new Ahead(), "hermetic-preload-launcher");
+            ahead.setDaemon(true);
+            ahead.start();
+        }
         ArchiveClassLoader loader;
         try {
             loader = openArchive();
@@ -75,17 +89,51 @@ public final class Launcher {
         }
         Thread.currentThread().setContextClassLoader(loader);
         try {
-            main.invoke(null, (Object) args);
-        } catch (IllegalAccessException impossible) {
-            throw new IllegalStateException(impossible);
-        } catch (InvocationTargetException e) {
-            Throwable thrown = e.getCause();
+            if (HANDLES) {
+                // initialised first, as the JVM does before its call: a handle to a class being
+                // initialised needs a lambda form with a barrier, which no JDK pre-generates
+                Class.forName(mainClass, true, loader);
+            }
+            call(main, args);
+        } catch (Throwable thrown) {
+            // what main threw, or the main class's initialiser (an ExceptionInInitializerError)
             dropLauncherFrames(thrown, mainClass);
             throw thrown;
-        } catch (ExceptionInInitializerError e) {
-            // Method.invoke throws this one unwrapped, when initialising the main class fails
-            dropLauncherFrames(e, mainClass);
-            throw e;
+        }
+    }
+
+    /** Calls a public static {@code main(String[])} made accessible, unwrapping what it throws. */
+    private static void call(Method main, String[] args) throws Throwable {
+        if (HANDLES) {
+            MethodHandles.lookup().unreflect(main).invokeExact(args);
+        } else {
+            try {
+                main.invoke(null, (Object) args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+    }
+
+    /** What {@link Ahead} calls to make the lambda forms of a call to {@code main}. */
+    private static void noMain(String[] args) {
+    }
+
+    /**
+     * Calls {@link #noMain} as {@code main} is called, on a second thread while the launch opens the
+     * archive: the call to the application's {@code main} then finds the lambda forms it needs made (they
+     * are shared by every method of the same erased type): 6 ms of a JDK 25 launch on this project's
+     * machine ({@code benchmarks/README.md}). {@code -Dhermetic.preload=false} turns it off with the rest
+     * of the work done ahead.
+     */
+    private static final class Ahead implements Runnable {
+        @Override
+        public void run() {
+            try {
+                call(Launcher.class.getDeclaredMethod("noMain", String[].class), new String[0]);
+            } catch (Throwable e) {
+                // the launch's own call makes the forms then
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.hermetic.loader;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hermetic.loader.archive.TestArchives;
 import java.io.IOException;
@@ -13,9 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link Launcher} end to end, in child JVMs: each archive (made by {@link TestArchives}) has this
@@ -147,8 +151,12 @@ class LauncherTests {
     }
 
     private Run java(String... args) throws IOException, InterruptedException {
+        return java(Jvms.current(), args);
+    }
+
+    private Run java(Path jdk, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(jdk.resolve("bin/java").toString());
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
@@ -167,27 +175,53 @@ class LauncherTests {
     }
 
     private Run javaCp(String mainClass, String... args) throws IOException, InterruptedException {
+        return javaCp(Jvms.current(), mainClass, args);
+    }
+
+    private Run javaCp(Path jdk, String mainClass, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("-cp", classesDir.toString(), mainClass));
         command.addAll(List.of(args));
-        return java(command.toArray(new String[0]));
+        return java(jdk, command.toArray(new String[0]));
     }
 
     private Run javaJar(Path archive, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("-jar", archive.toString()));
-        command.addAll(List.of(args));
-        return java(command.toArray(new String[0]));
+        return javaJar(Jvms.current(), archive, args);
     }
 
-    @Test
-    void mainWhenRunWithArgumentsThenTheApplicationGetsThemAndItsStreamsPassThrough() throws Exception {
+    private Run javaJar(Path jdk, Path archive, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("-jar", archive.toString()));
+        command.addAll(List.of(args));
+        return java(jdk, command.toArray(new String[0]));
+    }
+
+    /**
+     * The JDKs the tests of {@code main}'s call run on: the running one, and JDK 25 when installed, where
+     * the launcher calls {@code main} through a method handle instead of reflection.
+     */
+    static Stream<String> jdks() {
+        return Stream.of("running", "25");
+    }
+
+    private static Path jdk(String which) {
+        if (which.equals("25")) {
+            assumeTrue(Jvms.jdk25().isPresent(), "JDK 25 is not installed at " + Jvms.JDK_25);
+            return Jvms.JDK_25;
+        }
+        return Jvms.current();
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void mainWhenRunWithArgumentsThenTheApplicationGetsThemAndItsStreamsPassThrough(String which) throws Exception {
+        Path jdk = jdk(which);
         Path archive = pack("app.Main");
 
-        Run run = javaJar(archive, "first", "two words", "", "--flag=x");
+        Run run = javaJar(jdk, archive, "first", "two words", "", "--flag=x");
 
         assertThat(run.err()).isEqualTo("to stderr\n");
         assertThat(run.out()).isEqualTo("4 args\n[first]\n[two words]\n[]\n[--flag=x]\n");
         assertThat(run.exit()).isZero();
-        assertThat(run).isEqualTo(javaCp("app.Main", "first", "two words", "", "--flag=x"));
+        assertThat(run).isEqualTo(javaCp(jdk, "app.Main", "first", "two words", "", "--flag=x"));
     }
 
     @Test
@@ -221,12 +255,14 @@ class LauncherTests {
         assertThat(run).isEqualTo(new Run(3, "exiting\n", ""));
     }
 
-    @Test
-    void mainWhenTheApplicationThrowsThenTheSameTraceAndExitCodeAsJavaCp() throws Exception {
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void mainWhenTheApplicationThrowsThenTheSameTraceAndExitCodeAsJavaCp(String which) throws Exception {
+        Path jdk = jdk(which);
         Path archive = pack("app.Main");
 
-        Run jar = javaJar(archive, "throw");
-        Run cp = javaCp("app.Main", "throw");
+        Run jar = javaJar(jdk, archive, "throw");
+        Run cp = javaCp(jdk, "app.Main", "throw");
 
         assertThat(cp.err()).startsWith("Exception in thread \"main\" java.lang.IllegalStateException: boom\n"
                 + "\tat app.Main.fail(Main.java:");
@@ -237,12 +273,14 @@ class LauncherTests {
         assertThat(jar.exit()).isEqualTo(1).isEqualTo(cp.exit());
     }
 
-    @Test
-    void mainWhenTheMainClassFailsToInitialiseThenTheSameTraceAsJavaCp() throws Exception {
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void mainWhenTheMainClassFailsToInitialiseThenTheSameTraceAsJavaCp(String which) throws Exception {
+        Path jdk = jdk(which);
         Path archive = pack("app.Broken");
 
-        Run jar = javaJar(archive);
-        Run cp = javaCp("app.Broken");
+        Run jar = javaJar(jdk, archive);
+        Run cp = javaCp(jdk, "app.Broken");
 
         assertThat(cp.err()).startsWith("Exception in thread \"main\" java.lang.ExceptionInInitializerError\n");
         assertThat(cp.err()).contains("Caused by: java.lang.NumberFormatException: For input string: \"not a number\"\n",
