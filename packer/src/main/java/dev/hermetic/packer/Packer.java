@@ -52,7 +52,7 @@ import java.util.jar.Manifest;
  *
  * <p>Costs: every application file is read into memory once and held until written; sources are read
  * up front (they are small); a dependency jar is read three times (SHA-256, CRC-32, then the copy,
- * usually from the page cache) and its headers twice (the strict check, then its entries' offsets).
+ * usually from the page cache) and its headers once (the strict check, which gives its entries' offsets).
  * What stays serial, on the calling thread: writing, the index, the central directory, the seal and the
  * rename; with a 10k-class application they are about a fifth of a one-thread pack.
  */
@@ -310,7 +310,7 @@ public final class Packer {
             ArchiveWriter.Written w = zip.write(name, lib.path(), libs.get(i).crc32().join());
             progress.advance(w.size());
             index.add(new Container(i + 1, name, w.offset(), w.size()), libs.get(i).sha256().join());
-            for (NestedJar.Entry e : lib.entries()) {
+            for (IndexedEntry e : lib.entries()) {
                 try {
                     index.add(new IndexedEntry(e.name(), i + 1, w.offset() + e.dataOffset(), e.method(),
                             e.compressedSize(), e.size(), e.crc32(), -1));

@@ -154,12 +154,22 @@ public final class Archive implements Closeable {
     /**
      * Checks a plain zip or jar strictly (a {@code --lib} jar before it is nested): see
      * {@link #checkStrictly}. A jar inside it is only a resource: the class path has one level of nesting.
+     * Returns what the check read, so that a packer need not parse the jar's headers again.
      *
+     * @return the entries in central-directory order, as a jar's entries before it is nested: container
+     *         and module -1 (no index accepts them as they are), data offsets from the jar's first byte
      * @throws ArchiveFormatException naming the jar, the entry and the field or offset
      */
-    public static void checkZip(Path path) throws IOException {
+    public static List<IndexedEntry> checkZip(Path path) throws IOException {
         try (FileBlock file = FileBlock.open(path)) {
-            ZipChecks.check(file);
+            List<ZipChecks.Entry> checked = ZipChecks.check(file);
+            List<IndexedEntry> entries = new ArrayList<>(checked.size());
+            for (ZipChecks.Entry e : checked) {
+                CentralDirectory.Record r = e.record();
+                entries.add(new IndexedEntry(r.name(), -1, e.dataOffset(), r.method(), r.compressedSize(), r.size(),
+                        r.crc32(), -1));
+            }
+            return entries;
         } catch (RuntimeException e) {
             throw malformed(path, e);
         }

@@ -1,14 +1,18 @@
 package dev.hermetic.loader.archive;
 
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32;
 
 /** The packer's side of the {@link Seal}: kept apart so that the loader never loads or verifies it. */
@@ -17,34 +21,80 @@ final class SealWriter {
     }
 
     /**
+     * The most bytes {@link #stampLocalHeaders} reads and writes back at once: local headers closer
+     * together than this share one read and one write, the entries' bytes between them included.
+     */
+    static final int WINDOW = 256 * 1024;
+
+    /**
      * Writes every entry's DOS time fields, then the seal. The times go straight into the headers
      * because zip writers convert through the default time zone, in which some wall-clock times (those
      * in a daylight-saving gap) do not exist.
      */
     static void write(Path archive, long indexOffset, int indexLength, Instant entryTime) throws IOException {
         int dosTime = dosTime(archive, entryTime);
-        try (FileBlock file = FileBlock.open(archive); RandomAccessFile out = new RandomAccessFile(archive.toFile(), "rw")) {
+        try (FileBlock file = FileBlock.open(archive);
+             FileChannel out = FileChannel.open(archive, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             EndRecord end = EndRecord.read(file);
             if (!Seal.placeholder().equals(new String(end.comment(), StandardCharsets.ISO_8859_1))) {
                 throw new ArchiveFormatException(archive, "archive comment is not the seal placeholder");
             }
             byte[] central = CentralDirectory.bytes(file, end);
             ByteBuffer cd = ByteBuffer.wrap(central).order(ByteOrder.LITTLE_ENDIAN);
-            byte[] local = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(dosTime).array();
-            for (CentralDirectory.Record r : CentralDirectory.parse(file, end, central, false)) {
+            List<CentralDirectory.Record> records = CentralDirectory.parse(file, end, central, false);
+            long[] localTimes = new long[records.size()];
+            for (int i = 0; i < localTimes.length; i++) {
+                CentralDirectory.Record r = records.get(i);
                 cd.putInt(r.position() + CentralDirectory.CENTRAL_TIME, dosTime);
-                out.seek(r.localOffset() + CentralDirectory.LOCAL_TIME);
-                out.write(local);
+                localTimes[i] = r.localOffset() + CentralDirectory.LOCAL_TIME;
             }
-            out.seek(end.centralOffset());
-            out.write(central);
+            stampLocalHeaders(archive, out, localTimes, dosTime);
+            writeFully(out, ByteBuffer.wrap(central), end.centralOffset());
             CRC32 crc = new CRC32();
             crc.update(central);
             byte[] indexSha256 = Sha256.of(file.read(indexOffset, indexLength));
             byte[] seal = new Seal(indexOffset, indexLength, end.centralOffset(), end.centralSize(),
                     (int) crc.getValue(), indexSha256).toComment().getBytes(StandardCharsets.ISO_8859_1);
-            out.seek(out.length() - seal.length);
-            out.write(seal);
+            writeFully(out, ByteBuffer.wrap(seal), file.length() - seal.length);
+        }
+    }
+
+    /**
+     * Writes {@code dosTime} at each of {@code positions} (any order, repeats allowed). Instead of one
+     * write per local header, each run of headers within {@link #WINDOW} bytes is read, patched in
+     * memory and written back: two system calls per run, and the entries' bytes between the headers
+     * copied twice, which costs far less than ten thousand small writes. A run never spans a gap wider
+     * than the window, so a large entry (a nested jar) is skipped, not copied.
+     */
+    private static void stampLocalHeaders(Path archive, FileChannel out, long[] positions, int dosTime)
+            throws IOException {
+        Arrays.sort(positions);
+        ByteBuffer window = ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
+        int first = 0;
+        while (first < positions.length) {
+            long start = positions[first];
+            int last = first;
+            while (last + 1 < positions.length && positions[last + 1] + 4 - start <= WINDOW) {
+                last++;
+            }
+            window.clear().limit((int) (positions[last] + 4 - start));
+            while (window.hasRemaining()) {
+                if (out.read(window, start + window.position()) < 0) {
+                    throw new EOFException(archive + ": ends at offset " + (start + window.position())
+                            + ", inside a local header");
+                }
+            }
+            for (int i = first; i <= last; i++) {
+                window.putInt((int) (positions[i] - start), dosTime);
+            }
+            writeFully(out, window.flip(), start);
+            first = last + 1;
+        }
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer bytes, long position) throws IOException {
+        while (bytes.hasRemaining()) {
+            out.write(bytes, position + bytes.position());
         }
     }
 

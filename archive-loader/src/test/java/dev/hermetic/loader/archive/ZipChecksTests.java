@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +47,21 @@ class ZipChecksTests {
         Path file = write(two().deflated("c.txt", "gamma".repeat(100).getBytes(UTF_8), e -> { })
                 .deflated("d.txt", "delta".getBytes(UTF_8), e -> e.flags = 8));
         assertThatCode(() -> Archive.checkZip(file)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void checkZipWhenWellFormedThenReturnsEachEntryWithWhereItsDataStarts() throws IOException {
+        // fixture: a.txt STORED (header at 0, 5-byte name: data at 35), b.txt DEFLATED after it (header at 40)
+        byte[] beta = "beta".repeat(50).getBytes(UTF_8);
+        RawZip zip = new RawZip().stored("a.txt", "alpha").deflated("b.txt", beta, e -> { });
+        Path file = write(zip);
+        CRC32 crc = new CRC32();
+        crc.update(beta);
+
+        assertThat(Archive.checkZip(file)).containsExactly(
+                new IndexedEntry("a.txt", -1, 35, ZipEntry.STORED, 5, 5, zip.entries.get(0).crc, -1),
+                new IndexedEntry("b.txt", -1, 75, ZipEntry.DEFLATED, zip.entries.get(1).stored.length, beta.length,
+                        (int) crc.getValue(), -1));
     }
 
     // ---- end record
