@@ -42,7 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * For a one-core figure with nothing running beside the pack, run that fork pinned, e.g.
  * {@code taskset -c 0 java -jar benchmarks.jar 'PackerBenchmark.appOneCore'} (the fork inherits the
  * affinity). Each pack replaces the previous {@code out.jar}, so the rename waits for the file system to
- * free the previous archive's blocks (tens of ms for 64 MiB).
+ * free the previous archive's blocks (tens of ms for 64 MiB); {@code nestedJarNewPath} packs the same jar
+ * to a path of its own each time (deleted, untimed, after each iteration): what packing to a new file
+ * costs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -58,6 +60,8 @@ public class PackerBenchmark {
     private Path directory;
     private Path bigJar;
     private long inputBytes;
+    /** How many packs {@link #nestedJarNewPath} made: each to a path of its own. */
+    private int packs;
 
     @Setup(Level.Trial)
     public void prepare() throws IOException {
@@ -104,8 +108,20 @@ public class PackerBenchmark {
         }
     }
 
+    /** Deletes the outputs of {@link #nestedJarNewPath}, outside its timing. */
+    @TearDown(Level.Iteration)
+    public void deleteNewPaths() throws IOException {
+        for (int i = 0; i < packs; i++) {
+            Files.deleteIfExists(directory.resolve("new-" + i + ".jar"));
+        }
+    }
+
     private Object pack(List<Path> libs, Path appJar, int threads) throws Exception {
-        PackOptions.Builder options = PackOptions.builder().out(directory.resolve("out.jar")).mainClass("bench.Main");
+        return pack(libs, appJar, threads, directory.resolve("out.jar"));
+    }
+
+    private Object pack(List<Path> libs, Path appJar, int threads, Path out) throws Exception {
+        PackOptions.Builder options = PackOptions.builder().out(out).mainClass("bench.Main");
         if (appJar != null) {
             options.addApp(appJar);
         }
@@ -131,5 +147,11 @@ public class PackerBenchmark {
     @Benchmark
     public Object nestedJar() throws Exception {
         return pack(List.of(bigJar), null, Runtime.getRuntime().availableProcessors());
+    }
+
+    @Benchmark
+    public Object nestedJarNewPath() throws Exception {
+        return pack(List.of(bigJar), null, Runtime.getRuntime().availableProcessors(),
+                directory.resolve("new-" + packs++ + ".jar"));
     }
 }
