@@ -15,6 +15,8 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link SourceHashes}: what the thread hashing ahead finds for each kind of module, run on the test's
@@ -80,27 +82,16 @@ class SourceHashesTests {
         }
     }
 
-    @Test
-    void runWhenCheckAlwaysThenTrustedModulesHashedToo() throws Exception {
+    /** {@code always}: every module is checked, trusted ones too; {@code never}: none is. */
+    @ParameterizedTest(name = "check={0}")
+    @CsvSource({"ALWAYS, 1", "NEVER, 0"})
+    void runWhenCheckAlwaysOrNeverThenEveryModuleOrNoneHashed(LoaderSettings.Check check, byte expected) throws Exception {
         try (Archive archive = Archive.open(pack())) {
-            SourceHashes hashes = new SourceHashes(new ModuleValidator(archive, settings(LoaderSettings.Check.ALWAYS, null)), archive);
+            SourceHashes hashes = new SourceHashes(new ModuleValidator(archive, settings(check, null)), archive);
 
             hashes.run();
 
-            assertThat(new byte[] {hashes.state(0), hashes.state(1), hashes.state(2)})
-                    .containsExactly(SourceHashes.SAME, SourceHashes.SAME, SourceHashes.SAME);
-        }
-    }
-
-    @Test
-    void runWhenCheckNeverThenNothingHashed() throws Exception {
-        try (Archive archive = Archive.open(pack())) {
-            SourceHashes hashes = new SourceHashes(new ModuleValidator(archive, settings(LoaderSettings.Check.NEVER, null)), archive);
-
-            hashes.run();
-
-            assertThat(new byte[] {hashes.state(0), hashes.state(1), hashes.state(2)})
-                    .containsOnly(SourceHashes.UNKNOWN);
+            assertThat(new byte[] {hashes.state(0), hashes.state(1), hashes.state(2)}).containsOnly(expected);
         }
     }
 
