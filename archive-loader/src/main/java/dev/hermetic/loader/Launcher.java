@@ -122,7 +122,7 @@ public final class Launcher {
     /**
      * Calls {@link #noMain} as {@code main} is called, on a second thread while the launch opens the
      * archive: the call to the application's {@code main} then finds the lambda forms it needs made (they
-     * are shared by every method of the same erased type): 6 ms of a JDK 25 launch on this project's
+     * are shared by every method of the same erased type): 3 to 6 ms of a JDK 25 launch on this project's
      * machine ({@code benchmarks/README.md}). {@code -Dhermetic.preload=false} turns it off with the rest
      * of the work done ahead.
      */

@@ -25,11 +25,11 @@ import java.util.zip.CRC32;
  * <p>A {@code trusted} module costs one array read after its first class; its source is never read,
  * hashed or stat'ed. {@code checked} hashes the source once (SHA-256), ahead on a second thread from the
  * first checked module on ({@link SourceHashes}) unless the settings turn work ahead off;
- * {@code timestamp} compares its size and time once. A stale module (source changed, cache missing or too new for this JVM) is
- * recompiled from its source with {@code javax.tools}, or served from the compile cache directory when
- * an earlier run compiled the same source ({@link Recompiler}); compiles are serialised. Without a
- * source or a compiler, a stale module is a {@link LinkageError} naming the class and the reason, never
- * a wrong class.
+ * {@code timestamp} compares its size and time once. A stale module (source changed, cache missing or
+ * too new for this JVM) is recompiled from its source with {@code javax.tools}, or served from the
+ * compile cache directory when an earlier run compiled the same source ({@link Recompiler}); compiles
+ * are serialised. Without a source or a compiler, a stale module is a {@link LinkageError} naming the
+ * class and the reason, never a wrong class.
  */
 final class ModuleValidator {
     /** The outcome of serving a module's caches as they are: compared by identity. */
