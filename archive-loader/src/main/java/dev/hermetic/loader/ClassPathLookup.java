@@ -1,6 +1,7 @@
 package dev.hermetic.loader;
 
 import dev.hermetic.loader.archive.Archive;
+import dev.hermetic.loader.archive.ArchiveLayout;
 import dev.hermetic.loader.archive.IndexedEntry;
 
 import java.io.ByteArrayInputStream;
@@ -30,7 +31,6 @@ import java.util.jar.Manifest;
  */
 final class ClassPathLookup {
     static final String MANIFEST = "META-INF/MANIFEST.MF";
-    private static final String VERSIONS = "META-INF/versions/";
     private static final int FIRST_VERSION = 9;
     /** Marks a container known to have no (readable) manifest. */
     private static final Manifest NO_MANIFEST = new Manifest();
@@ -71,7 +71,7 @@ final class ClassPathLookup {
         IndexedEntry[] chosen = new IndexedEntry[mr.length];
         int found = 0;
         for (int version = feature; version >= FIRST_VERSION; version--) {
-            for (IndexedEntry entry : archive.findAll(VERSIONS + version + "/" + name)) {
+            for (IndexedEntry entry : archive.findAll(ArchiveLayout.VERSIONS + version + "/" + name)) {
                 int c = entry.container();
                 if (mr[c] && chosen[c] == null) {
                     chosen[c] = entry;

@@ -113,25 +113,33 @@ final class ModuleValidator {
     }
 
     /**
-     * {@code never} trusts every module; {@code always} checks every module by content hash, the audit;
-     * an archive whose trust is not bound checks its trusted modules. A trusted module without a source
-     * in a sealed zip is served without asking: checking could only say "no source to check against",
-     * and its caches are checked against the index as they are read. Only a module with a source makes
-     * the archive check its central directory against the seal (once, reading it whole). No switch
-     * statement here: an enum switch costs a synthetic class on the trusted path.
+     * The switch's mode ({@link #switchedMode}), except that an archive whose trust is not bound checks
+     * its trusted modules. A trusted module without a source in a sealed zip is served without asking:
+     * checking could only say "no source to check against", and its caches are checked against the index
+     * as they are read. Only a module with a source makes the archive check its central directory
+     * against the seal (once, reading it whole).
      */
     private ValidationMode effectiveMode(Module module) throws IOException {
+        ValidationMode mode = switchedMode(module);
+        if (mode == ValidationMode.TRUSTED && settings.check() != LoaderSettings.Check.NEVER
+                && (archive.edited() || module.hasSource() && !bound())) {
+            return ValidationMode.CHECKED;
+        }
+        return mode;
+    }
+
+    /**
+     * A module's mode as the runtime switch makes it, before the archive's trust is asked: {@code never}
+     * trusts every module, {@code always} checks every module by content hash (the audit), {@code default}
+     * keeps the recorded mode. No switch statement here: an enum switch costs a synthetic class on the
+     * trusted path.
+     */
+    private ValidationMode switchedMode(Module module) {
         LoaderSettings.Check check = settings.check();
         if (check == LoaderSettings.Check.NEVER) {
             return ValidationMode.TRUSTED;
         }
-        if (check == LoaderSettings.Check.ALWAYS) {
-            return ValidationMode.CHECKED;
-        }
-        if (module.mode() == ValidationMode.TRUSTED && (archive.edited() || module.hasSource() && !bound())) {
-            return ValidationMode.CHECKED;
-        }
-        return module.mode();
+        return check == LoaderSettings.Check.ALWAYS ? ValidationMode.CHECKED : module.mode();
     }
 
     /** Whether the archive's trust is bound, warning once when the check finds it edited after packing. */
@@ -206,9 +214,7 @@ final class ModuleValidator {
      * hashed ahead of the decision (a trusted module is checked only when its archive was edited).
      */
     boolean checkedWhateverTrust(Module module) {
-        LoaderSettings.Check check = settings.check();
-        return check == LoaderSettings.Check.ALWAYS
-                || check == LoaderSettings.Check.DEFAULT && module.mode() == ValidationMode.CHECKED;
+        return switchedMode(module) == ValidationMode.CHECKED;
     }
 
     /**

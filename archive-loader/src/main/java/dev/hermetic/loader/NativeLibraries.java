@@ -1,7 +1,6 @@
 package dev.hermetic.loader;
 
 import dev.hermetic.loader.archive.Sha256;
-
 import dev.hermetic.loader.compile.CompileCache;
 
 import java.io.IOException;

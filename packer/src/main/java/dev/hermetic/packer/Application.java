@@ -127,15 +127,13 @@ final class Application implements Closeable {
         return name.substring(0, slash + 1) + sourceFile;
     }
 
-    /** The caches' sources and class-file versions, gathered as the files are written, in any order. */
+    /** The caches' class-file versions by source, gathered as the files are written, in any order. */
     static final class Caches {
-        private final Map<String, String> sourceOf = new HashMap<>();
         private final Map<String, Integer> classVersions = new HashMap<>();
 
-        /** Takes a file's source and version when it is a cache. */
+        /** Takes a file's version when it is a cache. */
         void add(PreparedFile file) {
             if (file.source() != null) {
-                sourceOf.put(file.name(), file.source());
                 classVersions.merge(file.source(), file.classVersion(), Math::max);
             }
         }
@@ -146,17 +144,16 @@ final class Application implements Closeable {
         Set<String> all = new TreeSet<>(sources.keySet());
         all.addAll(caches.classVersions.keySet());
         all.addAll(uncached.values());
-        return new Modules(caches.sourceOf, caches.classVersions, all);
+        return new Modules(caches.classVersions, all);
     }
 
     /**
      * The application's modules: its sources and the caches compiled from each.
      *
-     * @param sourceOf      the source of each cache, by class file name (in no order)
      * @param classVersions the highest class-file version among each source's caches (none without caches)
      * @param sources       every module's source name, shipped or not, in name order
      */
-    record Modules(Map<String, String> sourceOf, Map<String, Integer> classVersions, Set<String> sources) {
+    record Modules(Map<String, Integer> classVersions, Set<String> sources) {
         /** @return the highest class-file version among the source's caches, or 0 without caches */
         int classVersionOf(String source) {
             return classVersions.getOrDefault(source, 0);

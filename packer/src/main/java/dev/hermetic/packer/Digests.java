@@ -1,18 +1,19 @@
 package dev.hermetic.packer;
 
+import dev.hermetic.loader.archive.Sha256;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /**
- * The checksums the packer computes: the SHA-256 digests it gives the index for
- * {@code -Dhermetic.verify=digest}, of each application entry's bytes (as served, before any
- * compression) and of each nested jar whole, and a nested jar's CRC-32 for its zip entry.
+ * The checksums the packer computes of a nested jar whole: its SHA-256, which the index records for
+ * {@code -Dhermetic.verify=digest}, and its CRC-32 for its zip entry (an application entry's bytes are
+ * in memory: {@link dev.hermetic.loader.archive.Sha256#of}).
  *
  * <p>Costs: a file is read once per checksum, 1 MiB at a time into native memory (usually from the page
  * cache; a heap array would cost one more copy); SHA-256 runs at about 1 GB/s, CRC-32 several times
@@ -24,13 +25,9 @@ final class Digests {
     private Digests() {
     }
 
-    static byte[] of(byte[] bytes) {
-        return sha256().digest(bytes);
-    }
-
     /** @return the SHA-256 of a file's bytes */
     static byte[] of(Path file) throws IOException {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.newDigest();
         read(file, digest::update);
         return digest.digest();
     }
@@ -42,21 +39,19 @@ final class Digests {
         return (int) crc.getValue();
     }
 
-    private static void read(Path file, Consumer<ByteBuffer> to) throws IOException {
+    /**
+     * @throws PackException naming the file when it cannot be read: the failure is the input's, not the
+     *                       archive's being written
+     */
+    private static void read(Path file, Consumer<ByteBuffer> to) throws PackException {
         ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
         try (FileChannel in = FileChannel.open(file)) {
             while (in.read(chunk) >= 0) {
                 to.accept(chunk.flip());
                 chunk.clear();
             }
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+        } catch (IOException e) {
+            throw new PackException(file, "cannot read it: " + e, e);
         }
     }
 }

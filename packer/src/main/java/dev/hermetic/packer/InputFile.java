@@ -33,9 +33,24 @@ record InputFile(String name, long size, Path origin, Content content) {
                 : new InputFile(node.name(), node.size(), origin, () -> Files.readAllBytes(node.path()));
     }
 
-    /** @return its bytes, read now */
-    byte[] read() throws IOException {
-        return content.read();
+    /**
+     * @return its bytes, read now
+     * @throws PackException naming its input and the file when they cannot be read (the pack writes the
+     *                       archive meanwhile, whose own failures name the output)
+     */
+    byte[] read() throws PackException {
+        try {
+            return content.read();
+        } catch (PackException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new PackException(input(), "cannot read " + name + ": " + e, e);
+        }
+    }
+
+    /** @return the input it came from, else (a file made in memory) its own name */
+    Path input() {
+        return origin == null ? Path.of(name) : origin;
     }
 
     boolean isClass() {

@@ -262,8 +262,11 @@ public final class Packer {
                 in.compressor().deflated(), in.compressor().reused());
     }
 
-    /** An application file in the archive, with its SHA-256, waiting for its module to be indexed. */
-    private record WrittenFile(String name, ArchiveWriter.Written written, byte[] sha256) {
+    /**
+     * An application file in the archive, with its SHA-256 and, for a cache, its source (else null), waiting
+     * for its module to be indexed.
+     */
+    private record WrittenFile(String name, ArchiveWriter.Written written, byte[] sha256, String source) {
     }
 
     /**
@@ -276,7 +279,8 @@ public final class Packer {
                                                 PackProgress progress) throws IOException {
         List<WrittenFile> written = new ArrayList<>();
         for (PreparedFile f; (f = files.next()) != null; ) {
-            written.add(new WrittenFile(f.name(), zip.write(ArchiveLayout.CLASSES + f.name(), f.entry()), f.sha256()));
+            written.add(new WrittenFile(f.name(), zip.write(ArchiveLayout.CLASSES + f.name(), f.entry()), f.sha256(),
+                    f.source()));
             progress.advance(f.entry().size());
             caches.add(f);
         }
@@ -294,9 +298,8 @@ public final class Packer {
         }
         for (WrittenFile f : written) {
             ArchiveWriter.Written w = f.written();
-            String source = modules.sourceOf().get(f.name());
             index.add(new IndexedEntry(f.name(), 0, w.offset(), w.method(), w.compressedSize(), w.size(), w.crc32(),
-                    source == null ? -1 : moduleIds.get(source)), f.sha256());
+                    f.source() == null ? -1 : moduleIds.get(f.source())), f.sha256());
         }
     }
 
@@ -314,8 +317,9 @@ public final class Packer {
                 try {
                     index.add(new IndexedEntry(e.name(), i + 1, w.offset() + e.dataOffset(), e.method(),
                             e.compressedSize(), e.size(), e.crc32(), -1));
-                } catch (IllegalArgumentException twice) {
-                    throw new PackException(lib.path(), "--lib: has entry " + e.name() + " more than once");
+                } catch (IllegalArgumentException unfit) {
+                    // duplicates the strict check refused already: what is left is an entry the index cannot hold
+                    throw new PackException(lib.path(), "--lib: " + unfit.getMessage(), unfit);
                 }
                 entries++;
             }

@@ -1,7 +1,8 @@
 package dev.hermetic.packer;
 
+import dev.hermetic.loader.archive.Sha256;
+
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * An application file made ready for the writer: everything about it that does not depend on where it
@@ -24,15 +25,14 @@ record PreparedFile(String name, Deflated entry, byte[] sha256, String source, i
         byte[] bytes = file.read();
         Deflated entry = compressor.form(file, bytes);
         if (!app.isCache(file)) {
-            return new PreparedFile(file.name(), entry, Digests.of(bytes), null, 0);
+            return new PreparedFile(file.name(), entry, Sha256.of(bytes), null, 0);
         }
         ClassFileInfo info;
         try {
             info = ClassFileInfo.parse(bytes);
         } catch (IOException e) {
-            Path origin = file.origin() == null ? Path.of(file.name()) : file.origin();
-            throw new PackException(origin, file.name() + " is not a valid class file: " + e.getMessage());
+            throw new PackException(file.input(), file.name() + " is not a valid class file: " + e.getMessage());
         }
-        return new PreparedFile(file.name(), entry, Digests.of(bytes), app.sourceOf(file.name(), info), info.major());
+        return new PreparedFile(file.name(), entry, Sha256.of(bytes), app.sourceOf(file.name(), info), info.major());
     }
 }

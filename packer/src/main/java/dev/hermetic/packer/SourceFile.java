@@ -1,8 +1,8 @@
 package dev.hermetic.packer;
 
+import dev.hermetic.loader.archive.Sha256;
+
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * A {@code .java} source as read once: the bytes hashed are the bytes compiled and shipped.
@@ -14,10 +14,6 @@ import java.security.NoSuchAlgorithmException;
  */
 record SourceFile(String name, byte[] bytes, Path path, byte[] sha256) {
     static SourceFile of(String name, byte[] bytes, Path path) {
-        try {
-            return new SourceFile(name, bytes, path, MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return new SourceFile(name, bytes, path, Sha256.of(bytes));
     }
 }

@@ -66,6 +66,18 @@ class AppInputsTests {
     }
 
     @Test
+    void readWhenAFileVanishedAfterListingThenFailsNamingItsInputAndTheFile() throws IOException {
+        Path classes = tmp.resolve("classes");
+        Path file = write(classes.resolve("p/data.txt"), "first");
+        try (AppInputs inputs = AppInputs.open(List.of(classes))) {
+            Files.delete(file);
+            assertThatThrownBy(() -> inputs.files().get("p/data.txt").read())
+                    .isExactlyInstanceOf(PackException.class)
+                    .hasMessage(classes + ": cannot read p/data.txt: java.nio.file.NoSuchFileException: " + file);
+        }
+    }
+
+    @Test
     void readWhenAJarEntryIsCorruptThenFailsNamingTheJar() throws IOException {
         Path jar = jar().deflated("a.txt", TEXT).write(tmp.resolve("corrupt.jar"));
         byte[] bytes = Files.readAllBytes(jar);

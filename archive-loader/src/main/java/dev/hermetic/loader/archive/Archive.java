@@ -357,24 +357,26 @@ public final class Archive implements Closeable {
 
     private byte[] readUnguarded(IndexedEntry entry) throws IOException {
         checkEntry(entry);
-        byte[] stored = store.readStored(entry, (int) entry.compressedSize());
+        // one store for the whole read: another thread's trust check may swap in the edited one meanwhile
+        Store s = store;
+        byte[] stored = s.readStored(entry, (int) entry.compressedSize());
         // a class that compressed entries alone need: a STORED archive never loads it
         byte[] bytes = entry.method() == ZipEntry.STORED ? stored
                 : Inflating.inflate(path(), describe(entry), stored, entry.method(), entry.size());
-        boolean digest = integrity == Integrity.DIGEST && store instanceof SealedStore;
-        if (digest && entry.container() == 0) {
-            byte[] recorded = store.index.applicationDigest(entry.name());
+        SealedStore sealed = integrity == Integrity.DIGEST && s instanceof SealedStore ss ? ss : null;
+        if (sealed != null && entry.container() == 0) {
+            byte[] recorded = sealed.index.applicationDigest(entry.name());
             if (recorded == null) {
                 throw new ArchiveFormatException(path(), describe(entry) + ": the index has no digest of it");
             }
             checkDigest(describe(entry), bytes, entry.dataOffset(), recorded);
             return bytes;
         }
-        if (digest) {
-            verifyContainer(entry.container());
+        if (sealed != null) {
+            verifyContainer(sealed, entry.container());
         }
         Integer expected;
-        if (integrity != Integrity.NONE && (expected = store.zipCrc(entry)) != null) {
+        if (integrity != Integrity.NONE && (expected = s.zipCrc(entry)) != null) {
             CRC32 crc = new CRC32();
             crc.update(bytes);
             if ((int) crc.getValue() != expected) {
@@ -424,17 +426,17 @@ public final class Archive implements Closeable {
      * Under {@link Integrity#DIGEST}, hashes a nested jar whole the first time an entry of it is read (one
      * read of the jar; a thread reading another jar is not held up).
      */
-    private void verifyContainer(int id) throws IOException {
+    private void verifyContainer(SealedStore sealed, int id) throws IOException {
         if (containersVerified[id]) {
             return;
         }
-        Container container = store.container(id);
+        Container container = sealed.container(id);
         synchronized (container) {
             if (containersVerified[id]) {
                 return;
             }
-            byte[] recorded = store.index.containerDigest(id);
-            byte[] actual = ((SealedStore) store).sha256(container);
+            byte[] recorded = sealed.index.containerDigest(id);
+            byte[] actual = sealed.sha256(container);
             if (!java.security.MessageDigest.isEqual(actual, recorded)) {
                 throw new ArchiveFormatException(path(), container.entry() + ": SHA-256 of the nested jar's "
                         + container.size() + " bytes at offset " + container.offset() + " is " + Sha256.hex(actual)
@@ -464,8 +466,9 @@ public final class Archive implements Closeable {
      */
     public byte[] readSource(Module module) throws IOException {
         try {
-            byte[] source = bound().readSource(module);
-            if (source != null && integrity == Integrity.DIGEST && store instanceof SealedStore) {
+            Store s = bound();
+            byte[] source = s.readSource(module);
+            if (source != null && integrity == Integrity.DIGEST && s instanceof SealedStore) {
                 checkDigest(ArchiveLayout.SOURCES + module.source(), source, module.sourceOffset(), module.sourceSha256());
             }
             return source;

@@ -27,6 +27,8 @@ public final class ArchiveLayout {
     public static final String INDEX = "HERMETIC-INF/index";
     /** Manifest attribute naming the application's main class. */
     public static final String START_CLASS = "Start-Class";
+    /** Where a multi-release jar keeps the entries of each release: {@code META-INF/versions/N/}. */
+    public static final String VERSIONS = "META-INF/versions/";
 
     private ArchiveLayout() {
     }

@@ -95,7 +95,7 @@ final class CentralDirectory {
     }
 
     /**
-     * Parses central directory bytes; {@code strict} false only for {@link Seal#write}, which stamps
+     * Parses central directory bytes; {@code strict} false only for {@link SealWriter#write}, which stamps
      * times and the seal into any zip it is given, hostile test fixtures included: the structure is still
      * checked, names, flags and methods are not.
      */

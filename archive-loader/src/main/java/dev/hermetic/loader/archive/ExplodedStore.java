@@ -54,11 +54,6 @@ final class ExplodedStore extends Store {
         return true;
     }
 
-    @Override
-    boolean versioned(int container) throws IOException {
-        return index.versioned(container);
-    }
-
     /**
      * The directory, its index, and the size and time of every class-path file in it: a directory can
      * change under a running archive, and a module compiled against other classes must not be reused.

@@ -27,7 +27,7 @@ final class IndexBytes {
     private final long offset;
     private final byte[] memory;
     private final int length;
-    /** The header and the page table, checked. */
+    /** The header and the page table, checked (an index in memory: the index itself). */
     private final byte[] head;
     private final int bodyStart;
     private final Page[] pages;
@@ -50,18 +50,19 @@ final class IndexBytes {
         this.memory = memory;
         this.length = length;
         this.head = head;
-        this.bodyStart = head.length;
+        this.bodyStart = IndexLayout.bodyStart(pages);
         this.pages = new Page[pages];
     }
 
     /** Reads and checks the header and page table of the {@code length}-byte index at {@code offset}. */
     static IndexBytes read(Path archive, FileBlock file, long offset, int length) throws IOException {
         checkLength(archive, length);
-        byte[] header = file.read(offset, HEADER_SIZE);
-        int pages = pageCount(archive, header, length);
-        byte[] head = new byte[IndexLayout.bodyStart(pages)];
-        System.arraycopy(header, 0, head, 0, HEADER_SIZE);
-        file.read(offset + HEADER_SIZE, head, HEADER_SIZE, pages * PAGE_CRC_SIZE);
+        // the length gives the page count (each page adds 4 KiB of body and 4 bytes of table; exactly one
+        // count fits a valid length), so the header and the page table come in one read; the header's
+        // count must be that one
+        int fits = (int) ((length - HEADER_SIZE + PAGE_SIZE + PAGE_CRC_SIZE - 1L) / (PAGE_SIZE + PAGE_CRC_SIZE));
+        byte[] head = file.read(offset, Math.min(IndexLayout.bodyStart(fits), length));
+        int pages = pageCount(archive, head, length);
         checkHead(archive, head, pages);
         return new IndexBytes(archive, file, offset, null, length, head, pages);
     }
@@ -70,10 +71,8 @@ final class IndexBytes {
     static IndexBytes of(Path archive, byte[] index) throws ArchiveFormatException {
         checkLength(archive, index.length);
         int pages = pageCount(archive, index, index.length);
-        byte[] head = new byte[IndexLayout.bodyStart(pages)];
-        System.arraycopy(index, 0, head, 0, head.length);
-        checkHead(archive, head, pages);
-        return new IndexBytes(archive, null, 0, index, index.length, head, pages);
+        checkHead(archive, index, pages);
+        return new IndexBytes(archive, null, 0, index, index.length, index, pages);
     }
 
     private static void checkLength(Path archive, int length) throws ArchiveFormatException {

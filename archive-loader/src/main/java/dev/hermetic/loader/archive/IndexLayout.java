@@ -35,7 +35,7 @@ import java.util.zip.CRC32;
  *             of each application location (zeros for a nested jar's location among them)
  * </pre>
  *
- * <p><b>Pages.</b> Opening reads the header and the page table only (84 bytes and 4 per page) and
+ * <p><b>Pages.</b> Opening reads the header and the page table only (80 bytes and 4 per page) and
  * checks their CRC-32; each page of the body is read and its CRC-32 checked the first time a lookup
  * touches it. Opening is therefore constant-time in the entry count, and a lookup reads a handful of
  * pages (slot, name, string, location). CRC-32 rather than CRC-32C: the JDK computes both with
@@ -102,9 +102,6 @@ final class IndexLayout {
 
     /** Container flag bit: the nested jar has entries under {@code META-INF/versions/}. */
     static final int CONTAINER_VERSIONED = 1;
-
-    /** Where versioned entries of a multi-release jar live. */
-    static final String VERSIONS = "META-INF/versions/";
 
     private IndexLayout() {
     }

@@ -32,7 +32,7 @@ final class IndexReader {
     /** How many locations the digest section covers. */
     private final int digestedLocations;
 
-    /** An index in memory: an edited or exploded archive's, or a sealed one's read whole to be hashed. */
+    /** An index in memory: an edited or exploded archive's. */
     IndexReader(Path file, byte[] index) throws ArchiveFormatException {
         this(file, IndexBytes.of(file, index));
     }
@@ -145,7 +145,7 @@ final class IndexReader {
         }
         int location = bytes.getInt(nameRecord(id) + 8);
         if (location < 0 || location >= locations
-                || bytes.getUnsignedShort((locationsAt + location * LOCATION_SIZE + 20)) != 0) {
+                || bytes.getUnsignedShort(locationsAt + location * LOCATION_SIZE + 20) != 0) {
             return null;
         }
         if (location >= digestedLocations) {
@@ -200,11 +200,11 @@ final class IndexReader {
 
     String name(int id) throws IOException {
         int at = nameRecord(id);
-        return string(bytes.getInt(at), bytes.getUnsignedShort((at + 4)));
+        return string(bytes.getInt(at), bytes.getUnsignedShort(at + 4));
     }
 
     int locationCount(int id) throws IOException {
-        return bytes.getUnsignedShort((nameRecord(id) + 6));
+        return bytes.getUnsignedShort(nameRecord(id) + 6);
     }
 
     int module(int nameId) throws IOException {
@@ -218,12 +218,12 @@ final class IndexReader {
     IndexedEntry entry(int nameId, int which) throws IOException {
         int record = nameRecord(nameId);
         int location = bytes.getInt(record + 8) + which;
-        if (which < 0 || which >= bytes.getUnsignedShort((record + 6)) || location < 0
+        if (which < 0 || which >= bytes.getUnsignedShort(record + 6) || location < 0
                 || location >= locations) {
             throw error("location " + which + " of name " + nameId + " is outside the location table");
         }
         int at = locationsAt + location * LOCATION_SIZE;
-        int container = bytes.getUnsignedShort((at + 20));
+        int container = bytes.getUnsignedShort(at + 20);
         if (container >= containers) {
             throw error("location " + location + " names container " + container + " of " + containers);
         }
@@ -267,7 +267,7 @@ final class IndexReader {
             throw new IllegalArgumentException("no container " + id);
         }
         int at = containersAt + id * CONTAINER_SIZE;
-        return new Container(id, string(bytes.getInt(at), bytes.getUnsignedShort((at + 4))),
+        return new Container(id, string(bytes.getInt(at), bytes.getUnsignedShort(at + 4)),
                 bytes.getLong(at + 8), bytes.getLong(at + 16));
     }
 
@@ -282,10 +282,10 @@ final class IndexReader {
             throw error("module " + id + " has unknown validation mode " + modeCode);
         }
         byte[] sha = bytes.get(at + 16, Module.HASH_LENGTH);
-        return new Module(id, string(bytes.getInt(at), bytes.getUnsignedShort((at + 4))),
+        return new Module(id, string(bytes.getInt(at), bytes.getUnsignedShort(at + 4)),
                 bytes.getLong(at + 8), modes[modeCode], sha, bytes.getLong(at + 48), bytes.getLong(at + 56),
-                bytes.getUnsignedShort((at + 64)), bytes.getUnsignedShort((at + 66)),
-                string(bytes.getInt(at + 68), bytes.getUnsignedShort((at + 72))));
+                bytes.getUnsignedShort(at + 64), bytes.getUnsignedShort(at + 66),
+                string(bytes.getInt(at + 68), bytes.getUnsignedShort(at + 72)));
     }
 
     private int nameRecord(int id) {

@@ -275,8 +275,8 @@ public final class IndexWriter {
     /** Per container: whether it has entries under {@code META-INF/versions/}, so may be a multi-release jar. */
     private boolean[] versionedContainers() {
         boolean[] versioned = new boolean[containers.size()];
-        for (Map.Entry<String, List<IndexedEntry>> named : names.tailMap(VERSIONS).entrySet()) {
-            if (!named.getKey().startsWith(VERSIONS)) {
+        for (Map.Entry<String, List<IndexedEntry>> named : names.tailMap(ArchiveLayout.VERSIONS).entrySet()) {
+            if (!named.getKey().startsWith(ArchiveLayout.VERSIONS)) {
                 break;
             }
             for (IndexedEntry e : named.getValue()) {

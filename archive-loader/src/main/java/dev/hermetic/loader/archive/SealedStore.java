@@ -103,11 +103,6 @@ final class SealedStore extends Store {
     }
 
     @Override
-    boolean versioned(int container) throws IOException {
-        return index.versioned(container);
-    }
-
-    @Override
     public IndexedEntry find(String name) throws IOException {
         int id = index.find(name);
         return id < 0 || index.locationCount(id) == 0 ? null : index.entry(id, 0);

@@ -2,6 +2,7 @@ package dev.hermetic.loader.archive;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * SHA-256, which every JDK has: the helpers the loader's packages share (the {@code digest} integrity
@@ -28,10 +29,6 @@ public final class Sha256 {
 
     /** @return the bytes in lower-case hex */
     public static String hex(byte[] bytes) {
-        StringBuilder hex = new StringBuilder(bytes.length * 2);
-        for (byte b : bytes) {
-            hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-        }
-        return hex.toString();
+        return HexFormat.of().formatHex(bytes);
     }
 }

@@ -37,8 +37,13 @@ abstract class Store implements Closeable {
     /** @return whether the index's trust flags may be honoured, as far as this store knows */
     abstract boolean trustBound();
 
-    /** @return whether a nested jar may be a multi-release jar: it has entries under META-INF/versions/ */
-    abstract boolean versioned(int container) throws IOException;
+    /**
+     * @return whether a nested jar may be a multi-release jar: it has entries under META-INF/versions/, as
+     *         the index records (an edited zip's store looks at the jar itself)
+     */
+    boolean versioned(int container) throws IOException {
+        return index.versioned(container);
+    }
 
     /** @return a string that changes whenever the class path the archive serves may have changed */
     abstract String identity() throws IOException;
