@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# What a plain hello world's launch through our archive costs over `java -cp`, taken apart (benchmarks/README.md,
+# "Hello world, taken apart"): interleaved wall times, medians; with `--callgrind`, the instructions of the
+# launch's main thread as well; with `--blob`, the prototype of blob-loader.patch too (a worktree is built).
+#   benchmarks/hello-world/run.sh [RUNS] [--callgrind] [--blob]        (after `mvn -B -q install -DskipTests`)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd); repo=$(cd "$here/../.." && pwd)
+runs=40; callgrind=false; blob=false
+for a in "$@"; do case $a in --callgrind) callgrind=true ;; --blob) blob=true ;; *) runs=$a ;; esac; done
+w=$repo/benchmarks/target/hello-world; rm -rf "$w"; mkdir -p "$w/src" "$w/cls/app" "$w/trivial"
+cd "$w"
+printf 'public class Hello { public static void main(String[] a) { System.out.println("Hello, world"); } }\n' > src/Hello.java
+javac --release 17 -d cls src/Hello.java
+jar cfe plain.jar Hello -C cls Hello.class
+java -jar "$repo/packer/target/packer.jar" pack --app cls --main-class Hello --out ours.jar >/dev/null
+# string concatenation inlined, as the loader compiles it: its invokedynamic bootstrap costs milliseconds
+javac --release 17 -XDstringConcat=inline -d cls "$here/MinimalLaunch.java" "$here/JdkReferences.java"
+cp cls/Hello.class cls/app/
+jar cfe minimal.jar MinimalLaunch -C cls MinimalLaunch.class -C cls 'MinimalLaunch$OneClass.class' -C cls app/Hello.class
+# twenty trivial classes, each a static method, against none
+calls=""; for i in $(seq 0 19); do echo "class C$i { static int x; static void f() { x++; } }" > trivial/C$i.java; calls="$calls C$i.f();"; done
+echo "public class Twenty { public static void main(String[] a) { $calls System.out.println(\"hi\"); } }" > trivial/Twenty.java
+echo 'public class None { public static void main(String[] a) { System.out.println("hi"); } }' > trivial/None.java
+javac --release 17 -d trivial trivial/*.java
+variants=(
+  "cp|-cp plain.jar Hello"
+  "jar|-jar plain.jar"
+  "minimal-loader|-jar minimal.jar"
+  "ours|-jar ours.jar"
+  "ours-no-verification|-XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote -jar ours.jar"
+  "trivial-0|-cp trivial None"
+  "trivial-20|-cp trivial Twenty"
+  "jdk-refs-0|-cp cls JdkReferences 0"
+  "jdk-refs-100|-cp cls JdkReferences 100"
+)
+if $blob; then
+  git -C "$repo" worktree add -q --detach "$w/blob-tree" HEAD
+  git -C "$w/blob-tree" apply "$here/blob-loader.patch"
+  (cd "$w/blob-tree" && mvn -B -q package -DskipTests -pl archive-loader,packer -am > "$w/blob-build.log" 2>&1) \
+    || { cat "$w/blob-build.log"; exit 1; }
+  java -jar "$w/blob-tree/packer/target/packer.jar" pack --app cls --main-class Hello --out ours-blob-patched.jar >/dev/null
+  git -C "$repo" worktree remove --force "$w/blob-tree"
+  java "$here/MakeBlob.java" ours-blob-patched.jar loader.blob
+  variants+=("ours-patched|-jar ours-blob-patched.jar" "ours-patched-blob|-Dblob=loader.blob -jar ours-blob-patched.jar")
+fi
+for v in "${variants[@]}"; do java ${v#*|} >/dev/null || { echo "failed: java ${v#*|}"; exit 1; }; done
+: > wall.txt
+for i in $(seq "$runs"); do
+  for v in "${variants[@]}"; do
+    s=$(date +%s%N); java ${v#*|} >/dev/null; e=$(date +%s%N)
+    echo "${v%%|*} $(( (e - s) / 1000 ))" >> wall.txt
+  done
+done
+echo "| variant | wall ms (median of $runs) | main-thread instructions |"
+echo "|---|---:|---:|"
+for v in "${variants[@]}"; do
+  name=${v%%|*}
+  median=$(awk -v n="$name" '$1 == n {print $2}' wall.txt | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m/1000}')
+  count=""
+  if $callgrind; then
+    rm -f cg.out*; valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file=cg.out java ${v#*|} >/dev/null 2>&1
+    count=$(for f in cg.out-*; do callgrind_annotate --inclusive=yes "$f" 2>/dev/null | grep -m1 'JavaMain \[' || true; done \
+      | awk '{gsub(",", "", $1); print $1}' | sort -n | tail -1)
+    count=$(awk -v c="$count" 'BEGIN {printf "%.1f M", c / 1e6}')
+  fi
+  echo "| $name | $median | $count |"
+done
