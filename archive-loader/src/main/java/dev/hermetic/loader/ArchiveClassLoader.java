@@ -21,6 +21,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
 
@@ -72,8 +73,8 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     private final boolean platformParent;
     /** Per package: whether a module of the boot layer has it, so that the parent may define its classes. */
     private final ConcurrentHashMap<String, Boolean> parentPackages = new ConcurrentHashMap<>();
-    /** Under {@code -Dhermetic.preload.record}: the names of the classes defined, in order; else null. */
-    private final Queue<String> defined;
+    /** Under {@code -Dhermetic.preload.record} or {@code -Dhermetic.train}: the classes defined, in order; else null. */
+    private final Queue<Class<?>> defined;
 
     private ArchiveClassLoader(Archive archive, ClassLoader parent, LoaderSettings settings) throws IOException {
         super(parent);
@@ -86,7 +87,11 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         this.platformParent = parent == getPlatformClassLoader() && (appended == null || appended.isEmpty());
         this.domains = new ProtectionDomain[containers];
         this.unsignedDomains = new ProtectionDomain[containers];
-        this.defined = settings.preloadRecord().isPresent() ? Preloader.record(settings.preloadRecord().get()) : null;
+        this.defined = settings.preloadRecord().isPresent() || settings.train() ? new ConcurrentLinkedQueue<>() : null;
+        settings.preloadRecord().ifPresent(file -> Preloader.record(file, defined));
+        if (settings.train()) {
+            CacheTraining.linkAtExit(defined);
+        }
     }
 
     /**
@@ -234,7 +239,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         definePackageOf(name, container);
         Class<?> defined = defineClass(name, bytes, 0, bytes.length, domain);
         if (this.defined != null) {
-            this.defined.add(name);
+            this.defined.add(defined);
         }
         return defined;
     }

@@ -25,10 +25,13 @@ import java.util.Optional;
  *                       modules ({@link SourceHashes}); {@code -Dhermetic.preload=false} turns both off
  * @param preloadRecord  a file to write the names of the classes this loader defined to, in order, when
  *                       the JVM exits: a preload list ({@code -Dhermetic.preload.record=FILE}); empty for none
+ * @param train          whether this run trains the JDK's caches: link every class defined at exit, so
+ *                       that the archive the JVM writes then holds them all ({@link CacheTraining},
+ *                       {@code -Dhermetic.train=true})
  */
 public record LoaderSettings(Check check, boolean verbose, boolean cache, Optional<Path> cacheDirectory,
                              Optional<Path> sourcePath, Integrity verify, boolean preload,
-                             Optional<Path> preloadRecord) {
+                             Optional<Path> preloadRecord, boolean train) {
     /** {@code -Dhermetic.check}, or the environment variable {@code HERMETIC_CHECK}. */
     public enum Check {
         /** Apply each module's recorded mode. */
@@ -47,16 +50,17 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
         Objects.requireNonNull(preloadRecord, "preloadRecord");
     }
 
-    /** The settings with the default {@link Integrity} level, preloading on and recording nothing. */
+    /** The settings with the default {@link Integrity} level, preloading on, recording and training nothing. */
     public LoaderSettings(Check check, boolean verbose, boolean cache, Optional<Path> cacheDirectory,
                           Optional<Path> sourcePath) {
-        this(check, verbose, cache, cacheDirectory, sourcePath, Integrity.DEFAULT, true, Optional.empty());
+        this(check, verbose, cache, cacheDirectory, sourcePath, Integrity.DEFAULT, true, Optional.empty(), false);
     }
 
     /**
      * Reads {@code hermetic.check} (else {@code HERMETIC_CHECK}), {@code hermetic.verbose},
      * {@code hermetic.cache.dir} ({@code none} to keep no cache), {@code hermetic.verify},
-     * {@code hermetic.source.path}, {@code hermetic.preload} and {@code hermetic.preload.record}.
+     * {@code hermetic.source.path}, {@code hermetic.preload}, {@code hermetic.preload.record} and
+     * {@code hermetic.train}.
      *
      * @throws IllegalArgumentException when a value is not one of those allowed, or the source path is
      *                                  not a directory
@@ -90,14 +94,27 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
             }
             sourcePath = Optional.of(Path.of(sources));
         }
-        String preload = System.getProperty("hermetic.preload");
-        if (preload != null && !preload.isEmpty() && !preload.equals("true") && !preload.equals("false")) {
-            throw new IllegalArgumentException("-Dhermetic.preload=" + preload + ": expected true or false");
-        }
+        String preload = booleanProperty("hermetic.preload");
         String record = System.getProperty("hermetic.preload.record");
         return new LoaderSettings(checkValue, Boolean.parseBoolean(System.getProperty("hermetic.verbose")),
                 !"none".equals(cache), cacheDirectory, sourcePath, verifyValue, !"false".equals(preload),
-                record == null || record.isEmpty() ? Optional.empty() : Optional.of(Path.of(record)));
+                record == null || record.isEmpty() ? Optional.empty() : Optional.of(Path.of(record)),
+                "true".equals(booleanProperty("hermetic.train")));
+    }
+
+    /**
+     * @return the property's value, null when unset or empty
+     * @throws IllegalArgumentException when it is neither true nor false
+     */
+    private static String booleanProperty(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("-D" + name + "=" + value + ": expected true or false");
+        }
+        return value;
     }
 
     /** @return a builder of the defaults: recorded modes, quiet, default cache directory, no overlay */
@@ -115,6 +132,7 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
         private Integrity verify = Integrity.DEFAULT;
         private boolean preload = true;
         private Path preloadRecord;
+        private boolean train;
 
         private Builder() {
         }
@@ -162,9 +180,15 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
             return this;
         }
 
+        /** @param train true in the run that trains the JDK's caches: link every class defined at exit */
+        public Builder train(boolean train) {
+            this.train = train;
+            return this;
+        }
+
         public LoaderSettings build() {
             return new LoaderSettings(check, verbose, cache, Optional.ofNullable(cacheDirectory),
-                    Optional.ofNullable(sourcePath), verify, preload, Optional.ofNullable(preloadRecord));
+                    Optional.ofNullable(sourcePath), verify, preload, Optional.ofNullable(preloadRecord), train);
         }
     }
 }

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Defines the classes an application is known to load at start-up on a thread of its own, ahead of the
@@ -86,22 +85,21 @@ final class Preloader implements Runnable {
     }
 
     /**
-     * Collects the names of the classes a loader defines and writes them, one per line in order, to
-     * {@code file} when the JVM exits (atomically: a temporary file renamed over it).
+     * Writes the names of the classes a loader defines, one per line in order, to {@code file} when the
+     * JVM exits (atomically: a temporary file renamed over it).
      *
-     * @return the queue the loader adds each defined class's name to
+     * @param defined the queue the loader adds each class it defines to
      */
-    static Queue<String> record(Path file) {
-        Queue<String> defined = new ConcurrentLinkedQueue<>();
+    static void record(Path file, Queue<Class<?>> defined) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".preload", ".tmp");
-                Files.write(temp, defined, StandardCharsets.UTF_8);
+                Files.write(temp, () -> defined.stream().<CharSequence>map(Class::getName).iterator(),
+                        StandardCharsets.UTF_8);
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
                 ModuleValidator.warn("cannot write the preload list " + file + ": " + e);
             }
         }, "hermetic-preload-record"));
-        return defined;
     }
 }

@@ -50,6 +50,9 @@ class LauncherTests {
             + "                System.out.println(new String(in.readAllBytes(), \"UTF-8\"));\n"
             + "            }\n"
             + "            System.out.println(Class.forName(\"dep.Dep\", true, context).getMethod(\"hello\").invoke(null));\n"
+            + "        } else if (mode.equals(\"unused\")) {\n"
+            + "            // loaded by name and never used: never linked\n"
+            + "            System.out.println(Class.forName(\"app.Broken\", false, Main.class.getClassLoader()).getName());\n"
             + "        } else {\n"
             + "            System.out.println(args.length + \" args\");\n"
             + "            for (String arg : args) {\n"
@@ -235,6 +238,31 @@ class LauncherTests {
         assertThat(run.out()).endsWith("hello from dep\n");
         assertThat(Files.readAllLines(list, UTF_8)).containsExactly("app.Main", "dep.Dep");
         assertThat(dir).isDirectoryNotContaining("glob:**.tmp");
+    }
+
+    @Test
+    void mainWhenTrainingACdsArchiveThenAClassLoadedButNeverLinkedIsArchivedToo() throws Exception {
+        Path archive = pack("app.Main");
+        Path untrained = dir.resolve("untrained.jsa");
+        Path trained = dir.resolve("trained.jsa");
+
+        Run dump = java("-XX:ArchiveClassesAtExit=" + untrained, "-jar", archive.toString(), "unused");
+        assumeTrue(Files.isRegularFile(untrained), "this JDK makes no dynamic CDS archive: " + dump);
+        Run trainedDump = java("-XX:ArchiveClassesAtExit=" + trained, "-Dhermetic.train=true", "-jar",
+                archive.toString(), "unused");
+        Run withUntrained = java("-XX:SharedArchiveFile=" + untrained, "-Xlog:class+load", "-jar", archive.toString(),
+                "unused");
+        Run withTrained = java("-XX:SharedArchiveFile=" + trained, "-Xlog:class+load", "-jar", archive.toString(),
+                "unused");
+
+        // the JDK says why it leaves the class out (its warnings go to stdout)
+        assertThat(dump.out()).startsWith("app.Broken\n").contains("Skipping app/Broken: Not linked");
+        assertThat(trainedDump.out()).startsWith("app.Broken\n").doesNotContain("Skipping app/Broken");
+        assertThat(trainedDump.exit()).isZero();
+        assertThat(withUntrained.out()).contains("app.Main source: shared objects file (top)")
+                .contains("app.Broken source: file:").contains("\napp.Broken\n");
+        assertThat(withTrained.out()).contains("app.Main source: shared objects file (top)")
+                .contains("app.Broken source: shared objects file (top)").contains("\napp.Broken\n");
     }
 
     @Test

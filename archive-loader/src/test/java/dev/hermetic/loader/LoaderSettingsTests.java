@@ -12,11 +12,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code hermetic.*} system properties; each test restores the properties it set. */
 class LoaderSettingsTests {
     private static final String[] PROPERTIES = {"hermetic.check", "hermetic.verbose", "hermetic.cache.dir",
-            "hermetic.source.path", "hermetic.preload", "hermetic.preload.record"};
+            "hermetic.source.path", "hermetic.preload", "hermetic.preload.record", "hermetic.train"};
 
     @TempDir
     Path dir;
@@ -45,6 +47,7 @@ class LoaderSettingsTests {
         assertThat(settings.sourcePath()).isEmpty();
         assertThat(settings.preload()).isTrue();
         assertThat(settings.preloadRecord()).isEmpty();
+        assertThat(settings.train()).isFalse();
     }
 
     @Test
@@ -98,12 +101,21 @@ class LoaderSettingsTests {
         assertThat(settings.preloadRecord()).contains(dir.resolve("list"));
     }
 
-    @Test
-    void fromSystemWhenPreloadIsNeitherTrueNorFalseThenIllegalArgumentException() {
-        set(Map.of("hermetic.preload", "yes"));
+    @ParameterizedTest
+    @ValueSource(strings = {"hermetic.preload", "hermetic.train"})
+    void fromSystemWhenASwitchIsNeitherTrueNorFalseThenIllegalArgumentException(String property) {
+        set(Map.of(property, "yes"));
 
         assertThatThrownBy(LoaderSettings::fromSystem)
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dhermetic.preload=yes: expected true or false");
+                .hasMessage("-D" + property + "=yes: expected true or false");
+    }
+
+    @Test
+    void fromSystemWhenTrainIsTrueThenTheLoaderLinksAtExit() {
+        set(Map.of("hermetic.train", "true"));
+
+        assertThat(LoaderSettings.fromSystem().train()).isTrue();
+        assertThat(LoaderSettings.builder().train(true).build()).isEqualTo(LoaderSettings.fromSystem());
     }
 }
