@@ -20,6 +20,8 @@ else
   sizes=0,10000; runs=10; forks=1; defforks=10; wi=2; it=3
 fi
 java -cp "$jar" dev.hermetic.benchmarks.StartupBenchmark --sizes "$sizes" --runs "$runs" | tee "$out/startup.md"
+mvn -B -q -f benchmarks/real-apps/pom.xml package
+java -cp "$jar" dev.hermetic.benchmarks.RealAppBenchmark --runs "$runs" | tee "$out/real-apps.md"
 java -jar "$jar" ArchiveOpenBenchmark -f "$forks" -wi "$wi" -i "$it" -w 1s -r 1s -rf text -rff "$out/jmh-open.txt"
 java -jar "$jar" ArchiveLookupBenchmark -p entries=1000,100000 -f "$forks" -wi "$wi" -i "$it" -w 500ms -r 500ms \
   -rf text -rff "$out/jmh-lookup.txt"
