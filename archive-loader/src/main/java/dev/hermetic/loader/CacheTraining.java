@@ -7,10 +7,11 @@ import java.util.Set;
 /**
  * {@code -Dhermetic.train=true}, for the run that trains the JDK's caches ({@code -XX:ArchiveClassesAtExit},
  * {@code -XX:AOTCacheOutput}): links every class the loader defined before the JVM writes its archive at
- * exit. The JDK links the classes of its own loaders itself before it writes one, but not those of
- * other loaders, and leaves out every class not linked by then: the classes a run loads only for the
+ * exit. JDK 17 links the classes of its own loaders itself before it writes one, but not those of other
+ * loaders, and leaves out every class not linked by then: the classes a run loads only for the
  * verifier's checks, or by name without using them (with H2's shell, 307 of its 579). Linking them
- * here lets the archive hold them all, and the next runs define them from it.
+ * here lets the archive hold them all, and the next runs define them from it. From JDK 18 on the JDK
+ * archives unlinked classes too (JDK-8265604, openjdk/jdk pull request 4803), and the switch does nothing.
  *
  * <p>Costs, in the training run only: the verification of those classes and the reflection objects
  * that link them, at exit.
@@ -19,9 +20,11 @@ final class CacheTraining {
     private CacheTraining() {
     }
 
-    /** Links the classes in {@code defined}, and those defined meanwhile, when the JVM exits. */
+    /** On JDK 17, links the classes in {@code defined}, and those defined meanwhile, when the JVM exits. */
     static void linkAtExit(Queue<Class<?>> defined) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> link(defined), "hermetic-train"));
+        if (Runtime.version().feature() < 18) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> link(defined), "hermetic-train"));
+        }
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.Optional;
  *                       modules ({@link SourceHashes}); {@code -Dhermetic.preload=false} turns both off
  * @param preloadRecord  a file to write the names of the classes this loader defined to, in order, when
  *                       the JVM exits: a preload list ({@code -Dhermetic.preload.record=FILE}); empty for none
- * @param train          whether this run trains the JDK's caches: link every class defined at exit, so
+ * @param train          whether this run trains the JDK's caches: on JDK 17, link every class defined at exit, so
  *                       that the archive the JVM writes then holds them all ({@link CacheTraining},
  *                       {@code -Dhermetic.train=true})
  */
@@ -180,7 +180,7 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
             return this;
         }
 
-        /** @param train true in the run that trains the JDK's caches: link every class defined at exit */
+        /** @param train true in the run that trains the JDK's caches: on JDK 17, link every class defined at exit */
         public Builder train(boolean train) {
             this.train = train;
             return this;

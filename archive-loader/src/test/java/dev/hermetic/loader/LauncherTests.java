@@ -255,14 +255,19 @@ class LauncherTests {
         Run withTrained = java("-XX:SharedArchiveFile=" + trained, "-Xlog:class+load", "-jar", archive.toString(),
                 "unused");
 
-        // the JDK says why it leaves the class out (its warnings go to stdout)
-        assertThat(dump.out()).startsWith("app.Broken\n").contains("Skipping app/Broken: Not linked");
         assertThat(trainedDump.out()).startsWith("app.Broken\n").doesNotContain("Skipping app/Broken");
         assertThat(trainedDump.exit()).isZero();
-        assertThat(withUntrained.out()).contains("app.Main source: shared objects file (top)")
-                .contains("app.Broken source: file:").contains("\napp.Broken\n");
         assertThat(withTrained.out()).contains("app.Main source: shared objects file (top)")
                 .contains("app.Broken source: shared objects file (top)").contains("\napp.Broken\n");
+        if (Runtime.version().feature() < 18) {
+            // JDK 17 leaves the unlinked class out and says why (its warnings go to stdout); later JDKs
+            // archive it themselves (JDK-8265604)
+            assertThat(dump.out()).startsWith("app.Broken\n").contains("Skipping app/Broken: Not linked");
+            assertThat(withUntrained.out()).contains("app.Main source: shared objects file (top)")
+                    .contains("app.Broken source: file:").contains("\napp.Broken\n");
+        } else {
+            assertThat(withUntrained.out()).contains("app.Broken source: shared objects file (top)");
+        }
     }
 
     @Test

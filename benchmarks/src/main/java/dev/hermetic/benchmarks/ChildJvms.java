@@ -127,8 +127,8 @@ final class ChildJvms {
     /**
      * Runs the training run that writes {@code file} and returns the options that use it, or null (and
      * why in {@code unavailable}) when the JDK wrote no file. The training run has
-     * {@code -Dhermetic.train=true}, which our archive's loader takes as a user would pass it (it links
-     * the classes it defined before the JDK writes the file) and the other variants ignore.
+     * {@code -Dhermetic.train=true}, which our archive's loader takes as a user would pass it (on JDK 17
+     * it links the classes it defined before the JDK writes the file) and the other variants ignore.
      */
     private static List<String> prepare(Path java, Path file, String dump, String use, List<String> args,
                                         Map<String, String> unavailable, String key) throws Exception {
