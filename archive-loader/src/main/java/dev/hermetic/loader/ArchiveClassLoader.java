@@ -87,8 +87,11 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         this.platformParent = parent == getPlatformClassLoader() && (appended == null || appended.isEmpty());
         this.domains = new ProtectionDomain[containers];
         this.unsignedDomains = new ProtectionDomain[containers];
+        // no lambda here: its bootstrap would cost every launch milliseconds
         this.defined = settings.preloadRecord().isPresent() || settings.train() ? new ConcurrentLinkedQueue<>() : null;
-        settings.preloadRecord().ifPresent(file -> Preloader.record(file, defined));
+        if (settings.preloadRecord().isPresent()) {
+            Preloader.record(settings.preloadRecord().get(), defined);
+        }
         if (settings.train()) {
             CacheTraining.linkAtExit(defined);
         }

@@ -241,6 +241,24 @@ class LauncherTests {
     }
 
     @Test
+    void mainWhenLaunchedThenNoLambdaOrStringConcatenationIsBootstrappedBeforeTheApplication() throws Exception {
+        Path archive = pack("app.Main");
+
+        Run run = java("-Xlog:class+load", "-jar", archive.toString());
+
+        // each bootstrap spins classes and costs a launch milliseconds: the loader's code before main has
+        // none (a lambda's class is Outer$$Lambda$N, a string concatenation's or a method handle's
+        // LambdaForm$MH/...); from JDK 18 on, main's call is a method handle, on purpose (Launcher)
+        List<String> spun = new ArrayList<>(List.of("java.lang.invoke.LambdaMetafactory ", "$$Lambda"));
+        if (Runtime.version().feature() < 18) {
+            spun.addAll(List.of("LambdaForm$MH/", "LambdaForm$DMH/"));
+        }
+        String beforeMain = run.out().substring(0, run.out().indexOf(" app.Main source:"));
+        assertThat(beforeMain).contains("dev.hermetic.loader.ArchiveClassLoader source:")
+                .doesNotContain(spun.toArray(new String[0]));
+    }
+
+    @Test
     void mainWhenTrainingACdsArchiveThenAClassLoadedButNeverLinkedIsArchivedToo() throws Exception {
         Path archive = pack("app.Main");
         Path untrained = dir.resolve("untrained.jsa");
