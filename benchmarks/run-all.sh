@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every figure of benchmarks/README.md: builds, copies the benchmark jar aside (other builds
-# may rebuild it meanwhile), then runs the start-up harness and the JMH suites, writing to benchmarks/target/results/.
+# may rebuild it meanwhile), fetches the real applications' jars from Maven Central, then runs the start-up
+# harnesses and the JMH suites, writing to benchmarks/target/results/.
 #   benchmarks/run-all.sh quick   # what README.md shows: a few tens of minutes on 2 cores
 #   benchmarks/run-all.sh full    # 1k/10k/50k classes, 20 runs, more forks and iterations: hours
 set -euo pipefail
@@ -20,7 +21,7 @@ else
   sizes=0,10000; runs=10; forks=1; defforks=10; wi=2; it=3
 fi
 java -cp "$jar" dev.hermetic.benchmarks.StartupBenchmark --sizes "$sizes" --runs "$runs" | tee "$out/startup.md"
-mvn -B -q -f benchmarks/real-apps/pom.xml package
+mvn -B -q -f benchmarks/real-apps/pom.xml clean package
 java -cp "$jar" dev.hermetic.benchmarks.RealAppBenchmark --runs "$runs" | tee "$out/real-apps.md"
 java -jar "$jar" ArchiveOpenBenchmark -f "$forks" -wi "$wi" -i "$it" -w 1s -r 1s -rf text -rff "$out/jmh-open.txt"
 java -jar "$jar" ArchiveLookupBenchmark -p entries=1000,100000 -f "$forks" -wi "$wi" -i "$it" -w 500ms -r 500ms \

@@ -34,6 +34,9 @@ variants=(
   "jdk-refs-100|-cp cls JdkReferences 100"
 )
 if $blob; then
+  # removed on every way out, so that a failed run leaves no worktree registered for the next one
+  trap 'git -C "$repo" worktree remove --force "$w/blob-tree" 2>/dev/null || true' EXIT
+  git -C "$repo" worktree prune
   git -C "$repo" worktree add -q --detach "$w/blob-tree" HEAD
   git -C "$w/blob-tree" apply "$here/blob-loader.patch"
   (cd "$w/blob-tree" && mvn -B -q package -DskipTests -pl archive-loader,packer -am > "$w/blob-build.log" 2>&1) \

@@ -135,9 +135,12 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         Archive opened = Archive.open(archive, settings.verify());
         try {
             ArchiveClassLoader loader = new ArchiveClassLoader(opened, parent, settings);
-            // the constant is inlined: an application without a list never loads the preloader
-            if (settings.preload() && loader.defined == null && opened.find(Preloader.LIST) != null) {
-                Preloader.start(loader, opened);
+            // the constant is inlined: an application without a list never loads the preloader; a run
+            // recording a list preloads nothing, so that the list keeps the application's own order
+            IndexedEntry list = settings.preload() && settings.preloadRecord().isEmpty()
+                    ? opened.find(Preloader.LIST) : null;
+            if (list != null) {
+                Preloader.start(loader, opened, list);
             }
             return loader;
         } catch (IOException | RuntimeException e) {

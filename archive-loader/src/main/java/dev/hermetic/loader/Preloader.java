@@ -45,16 +45,18 @@ final class Preloader implements Runnable {
     }
 
     /**
-     * Starts preloading the archive's list, when the application has one. An unreadable list costs only
-     * the preloading: the application's own loads then meet whatever is wrong with the archive.
+     * Starts preloading the archive's list, when it is the application's own (not a library jar's). An
+     * unreadable list costs only the preloading: the application's own loads then meet whatever is wrong
+     * with the archive.
+     *
+     * @param list the archive's first {@value #LIST}
      */
-    static void start(ArchiveClassLoader loader, Archive archive) {
+    static void start(ArchiveClassLoader loader, Archive archive, IndexedEntry list) {
+        if (list.container() != 0) {
+            return;
+        }
         byte[] bytes;
         try {
-            IndexedEntry list = archive.find(LIST);
-            if (list == null || list.container() != 0) {
-                return;
-            }
             bytes = archive.read(list);
         } catch (IOException unreadable) {
             return;

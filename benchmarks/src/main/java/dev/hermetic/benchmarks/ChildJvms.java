@@ -25,14 +25,29 @@ final class ChildJvms {
 
     /** One child JVM command: which java, the arguments after the cache options. */
     record Command(String variant, String cache, Path java, List<String> cacheOptions, List<String> args) {
-        String key() {
+        /** @return how the measurements of a variant with a cache are keyed */
+        static String key(String variant, String cache) {
             return variant + " / " + cache;
+        }
+
+        String key() {
+            return key(variant, cache);
         }
 
         /** @return the cache whose rows this one's ratios refer to: the same JDK without a cache */
         String baseCache() {
-            return cache.equals("jdk25") || cache.equals("aot") ? "jdk25" : "none";
+            return onJdk25(cache) ? "jdk25" : "none";
         }
+
+        /** @return the key of {@code variant} on this command's JDK without a cache: what ratios refer to */
+        String baseKey(String variant) {
+            return key(variant, baseCache());
+        }
+    }
+
+    /** @return whether a cache's rows run on JDK 25 rather than the running JDK */
+    static boolean onJdk25(String cache) {
+        return cache.equals("jdk25") || cache.equals("aot");
     }
 
     /** What one measured run printed and took. */
@@ -85,8 +100,8 @@ final class ChildJvms {
         List<Command> commands = new ArrayList<>();
         for (String cache : settings.caches()) {
             for (Map.Entry<String, List<String>> v : argsOf.entrySet()) {
-                Path java = cache.equals("jdk25") || cache.equals("aot") ? settings.java25() : settings.java17();
-                String key = v.getKey() + " / " + cache;
+                Path java = onJdk25(cache) ? settings.java25() : settings.java17();
+                String key = Command.key(v.getKey(), cache);
                 List<String> options = switch (cache) {
                     case "cds" -> prepare(java, work.resolve(v.getKey() + ".jsa"), "-XX:ArchiveClassesAtExit=",
                             "-XX:SharedArchiveFile=", v.getValue(), unavailable, key);

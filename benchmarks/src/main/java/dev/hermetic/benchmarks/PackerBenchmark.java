@@ -114,6 +114,7 @@ public class PackerBenchmark {
         for (int i = 0; i < packs; i++) {
             Files.deleteIfExists(directory.resolve("new-" + i + ".jar"));
         }
+        packs = 0;
     }
 
     private Object pack(List<Path> libs, Path appJar, int threads) throws Exception {

@@ -26,7 +26,7 @@ import java.util.zip.ZipOutputStream;
 /**
  * The start-up harness for real applications, as published on Maven Central: the directories under
  * {@code benchmarks/real-apps/} whose {@code target/lib/} holds an application's jars and their
- * dependencies ({@code mvn -B -q -f benchmarks/real-apps/pom.xml package} copies them there) and whose
+ * dependencies ({@code mvn -B -q -f benchmarks/real-apps/pom.xml clean package} copies them there) and whose
  * {@code app.properties} says how to launch it: {@code main} (the main class), {@code app} (the file in
  * {@code lib/} that is the application; the others are its dependencies) and {@code arg.1},
  * {@code arg.2}, ... (its arguments; the harness runs from the project's root).
@@ -40,11 +40,12 @@ import java.util.zip.ZipOutputStream;
  * Variants: {@code cp-jars} ({@code java -cp} of the jars as published), {@code spring-boot} (its
  * executable jar, {@code JarLauncher}), {@code ours-trusted} (the application jar as the application, the
  * dependencies nested as published, so their classes stay DEFLATED) and {@code ours-trusted-stored}
- * (the dependencies rewritten STORED first). The caches and the interleaving are those of
- * {@link StartupBenchmark}. Only whole-process wall time is measured: a real application prints no
- * loading time of its own; every variant must exit with 0, and each prints what {@code cp-jars}
- * prints, digits aside (timings). Costs: one training run per variant and cache, then
- * {@code runs + 1} runs of each.
+ * (the dependencies rewritten STORED first). The caches, their training and the interleaving are
+ * {@link ChildJvms}'s, as for {@link StartupBenchmark}. Only whole-process wall time is measured: a
+ * real application prints no loading time of its own; every variant must exit with 0, and print what
+ * {@code cp-jars} prints, digits aside (timings). Costs: one run of each variant to check its output,
+ * one training run per variant for each of {@code cds} and {@code aot}, then {@code runs + 1} runs of
+ * each variant per cache.
  */
 public final class RealAppBenchmark {
     static final List<String> VARIANTS = List.of("cp-jars", "spring-boot", "ours-trusted", "ours-trusted-stored");
@@ -65,6 +66,13 @@ public final class RealAppBenchmark {
                 throw new IllegalStateException("no " + lib + ": run mvn -B -q -f benchmarks/real-apps/pom.xml package");
             }
             Path app = lib.resolve(required(p, "app", dir));
+            String main = required(p, "main", dir);
+            if (!Files.isRegularFile(app)) {
+                // a version bumped in the POM and not here, or the other way round
+                throw new IllegalStateException(dir.resolve("app.properties") + ": app=" + app.getFileName()
+                        + ", which " + lib + " does not hold: run mvn -B -q -f benchmarks/real-apps/pom.xml clean package,"
+                        + " or name the jar its pom.xml fetches");
+            }
             List<Path> deps;
             try (Stream<Path> files = Files.list(lib)) {
                 deps = files.filter(f -> f.toString().endsWith(".jar") && !f.equals(app)).sorted().toList();
@@ -73,7 +81,7 @@ public final class RealAppBenchmark {
             for (int i = 1; p.getProperty("arg." + i) != null; i++) {
                 args.add(p.getProperty("arg." + i));
             }
-            return new RealApp(dir.getFileName().toString(), app, deps, required(p, "main", dir), args);
+            return new RealApp(dir.getFileName().toString(), app, deps, main, args);
         }
 
         private static String required(Properties p, String key, Path dir) {
@@ -100,10 +108,14 @@ public final class RealAppBenchmark {
         for (String v : VARIANTS) {
             argsOf.put(v, build(v, app, work));
         }
-        String expected = digitless(ChildJvms.run(settings.java17(), List.of(), argsOf.get("cp-jars")));
+        String expected = ChildJvms.run(settings.java17(), List.of(), argsOf.get("cp-jars"));
         for (Map.Entry<String, List<String>> v : argsOf.entrySet()) {
-            if (!digitless(ChildJvms.run(settings.java17(), List.of(), v.getValue())).equals(expected)) {
-                throw new IllegalStateException(v.getKey() + " of " + app.name() + " printed other than cp-jars");
+            if (!v.getKey().equals("cp-jars")) {
+                String output = ChildJvms.run(settings.java17(), List.of(), v.getValue());
+                if (!digitless(output).equals(digitless(expected))) {
+                    throw new IllegalStateException(v.getKey() + " of " + app.name() + " printed other than cp-jars:\n"
+                            + output + "\ncp-jars printed:\n" + expected);
+                }
             }
         }
         System.out.printf(Locale.ROOT, "%n## %s: %s %s (%d dependency jars)%n", app.name(), app.main(),
@@ -127,8 +139,9 @@ public final class RealAppBenchmark {
             String base = c.baseCache();
             double w = ChildJvms.median(wall.get(c.key()));
             System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %s |%n", c.variant(), c.cache(), w / 1e6,
-                    ChildJvms.ratio(w, wall.get("cp-jars / " + base)), ChildJvms.ratio(w, wall.get("spring-boot / " + base)),
-                    c.cache().equals(base) ? "" : ChildJvms.inverse(w, wall.get(c.variant() + " / " + base)));
+                    ChildJvms.ratio(w, wall.get(c.baseKey("cp-jars"))),
+                    ChildJvms.ratio(w, wall.get(c.baseKey("spring-boot"))),
+                    c.cache().equals(base) ? "" : ChildJvms.inverse(w, wall.get(c.baseKey(c.variant()))));
         }
         for (Map.Entry<String, String> u : unavailable.entrySet()) {
             System.out.println("| " + u.getKey().replace(" / ", " | ") + " | n/a: " + u.getValue() + " |||");
@@ -149,8 +162,9 @@ public final class RealAppBenchmark {
             case "ours-trusted" -> java.addAll(List.of("-jar", pack(app, app.deps(), work.resolve(v + ".jar")).toString()));
             case "ours-trusted-stored" -> {
                 List<Path> stored = new ArrayList<>();
+                Path storedDir = Files.createDirectories(work.resolve("stored"));
                 for (Path dep : app.deps()) {
-                    stored.add(storedCopy(dep, Files.createDirectories(work.resolve("stored")).resolve(dep.getFileName())));
+                    stored.add(storedCopy(dep, storedDir.resolve(dep.getFileName())));
                 }
                 java.addAll(List.of("-jar", pack(app, stored, work.resolve(v + ".jar")).toString()));
             }

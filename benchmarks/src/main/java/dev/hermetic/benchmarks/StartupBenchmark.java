@@ -90,7 +90,7 @@ public final class StartupBenchmark {
         long t1 = System.nanoTime();
         Map<String, List<String>> argsOf = new LinkedHashMap<>();
         for (String v : variants) {
-            argsOf.put(v, build(v, app, work));
+            argsOf.put(v, build(v, app, work, settings.java17()));
         }
         long t2 = System.nanoTime();
         System.out.printf(Locale.ROOT, "%n## %d classes (app %s; generate+compile %d ms, cached after the first run;"
@@ -121,14 +121,13 @@ public final class StartupBenchmark {
             String base = c.baseCache();
             double w = ChildJvms.median(wall.get(c.key()));
             double l = ChildJvms.median(load.get(c.key()));
-            String uncached = c.variant() + " / " + base;
             System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %s | %.1f | %.1f | %s | %s | %s | %s | %s |%n",
-                    c.variant(), c.cache(), w / 1e6, ChildJvms.ratio(w, wall.get("cp-jars / " + base)), l / 1e6,
-                    l / 1e3 / classes, ChildJvms.ratio(l, load.get("floor / " + base)),
-                    ChildJvms.ratio(l, load.get("cp-jars / " + base)),
-                    ChildJvms.ratio(l, load.get("ours-trusted / " + base)),
-                    c.cache().equals(base) ? "" : ChildJvms.inverse(w, wall.get(uncached)),
-                    c.cache().equals(base) ? "" : ChildJvms.inverse(l, load.get(uncached)));
+                    c.variant(), c.cache(), w / 1e6, ChildJvms.ratio(w, wall.get(c.baseKey("cp-jars"))), l / 1e6,
+                    l / 1e3 / classes, ChildJvms.ratio(l, load.get(c.baseKey("floor"))),
+                    ChildJvms.ratio(l, load.get(c.baseKey("cp-jars"))),
+                    ChildJvms.ratio(l, load.get(c.baseKey("ours-trusted"))),
+                    c.cache().equals(base) ? "" : ChildJvms.inverse(w, wall.get(c.baseKey(c.variant()))),
+                    c.cache().equals(base) ? "" : ChildJvms.inverse(l, load.get(c.baseKey(c.variant()))));
         }
         for (Map.Entry<String, String> u : unavailable.entrySet()) {
             System.out.println("| " + u.getKey().replace(" / ", " | ") + " | n/a: " + u.getValue() + " ||||||||");
@@ -136,7 +135,8 @@ public final class StartupBenchmark {
     }
 
     /** Builds what variant {@code v} runs and returns its java arguments. */
-    private static List<String> build(String v, SyntheticApp app, Path work) throws IOException {
+    private static List<String> build(String v, SyntheticApp app, Path work, Path java)
+            throws IOException, InterruptedException {
         String sep = File.pathSeparator;
         List<String> modules = SyntheticApp.modules();
         return switch (v) {
@@ -149,8 +149,8 @@ public final class StartupBenchmark {
             case "ours-trusted" -> jar(pack(work, v, PackOptions.builder().addApp(app.jar("app")), app.depJars(false)));
             case "ours-trusted-stored" -> jar(pack(work, v, PackOptions.builder().addApp(app.jar("app")),
                     app.depJars(true)));
-            case "ours-trusted-preload" -> jar(packWithPreloadList(work, v, app, app.depJars(false)));
-            case "ours-stored-preload" -> jar(packWithPreloadList(work, v, app, app.depJars(true)));
+            case "ours-trusted-preload" -> jar(packWithPreloadList(work, v, app, app.depJars(false), java));
+            case "ours-stored-preload" -> jar(packWithPreloadList(work, v, app, app.depJars(true), java));
             case "ours-checked" -> jar(pack(work, v, PackOptions.builder().addApp(app.jar("app"))
                     .addSources(app.sources("app")).validation(ValidationMode.CHECKED), app.depJars(false)));
             case "ours-timestamp" -> jar(pack(work, v, PackOptions.builder().addApp(app.jar("app"))
@@ -167,12 +167,7 @@ public final class StartupBenchmark {
                 List<String> a = with("-Dhermetic.cache.dir=" + work.resolve("compile-cache").toAbsolutePath(),
                         jar(pack(work, "sources-only", PackOptions.builder().addSources(sourcesWithList(app, work)).caches(false),
                                 app.depJars(false))));
-                try {
-                    ChildJvms.run(Path.of(System.getProperty("java.home"), "bin", "java"), List.of(), a); // fills the cache
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                }
+                ChildJvms.run(java, List.of(), a); // fills the cache
                 yield a;
             }
             default -> throw new IllegalArgumentException(v);
@@ -184,17 +179,11 @@ public final class StartupBenchmark {
      * one writes the list ({@code -Dhermetic.preload.record}), which goes into the application jar as
      * the resource {@code META-INF/hermetic/preload.list}, and the archive is packed again.
      */
-    private static Path packWithPreloadList(Path work, String name, SyntheticApp app, List<Path> libs)
-            throws IOException {
+    private static Path packWithPreloadList(Path work, String name, SyntheticApp app, List<Path> libs, Path java)
+            throws IOException, InterruptedException {
         Path training = pack(work, name + "-training", PackOptions.builder().addApp(app.jar("app")), libs);
         Path list = work.resolve(name + ".list");
-        try {
-            ChildJvms.run(Path.of(System.getProperty("java.home"), "bin", "java"), List.of(),
-                    List.of("-Dhermetic.preload.record=" + list, "-jar", training.toString()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
+        ChildJvms.run(java, List.of(), List.of("-Dhermetic.preload.record=" + list, "-jar", training.toString()));
         Path appJar = work.resolve(name + "-app.jar");
         try (ZipFile in = new ZipFile(app.jar("app").toFile());
              ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(appJar))) {

@@ -46,6 +46,19 @@ class RealAppBenchmarkTests {
     }
 
     @Test
+    void readWhenTheAppJarIsNotFetchedThenTheErrorNamesThePropertiesTheJarAndTheDirectory(@TempDir Path dir)
+            throws Exception {
+        Files.writeString(dir.resolve("app.properties"), "main=org.example.Main\napp=app-2.jar\n");
+        Path lib = Files.createDirectories(dir.resolve("target/lib"));
+        Files.writeString(lib.resolve("app-1.jar"), "the version fetched before");
+
+        assertThatThrownBy(() -> RealApp.read(dir))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(dir.resolve("app.properties") + ": app=app-2.jar, which " + lib + " does not hold: run mvn"
+                        + " -B -q -f benchmarks/real-apps/pom.xml clean package, or name the jar its pom.xml fetches");
+    }
+
+    @Test
     void readWhenTheMainClassIsMissingThenTheErrorNamesTheFileAndTheKey(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("app.properties"), "app=app-1.jar\n");
         Files.createDirectories(dir.resolve("target/lib"));

@@ -148,7 +148,7 @@ final class Application implements Closeable {
     }
 
     /**
-     * The application's modules: its sources and the caches compiled from each.
+     * The application's modules: its sources and, per source, the class-file version of its caches.
      *
      * @param classVersions the highest class-file version among each source's caches (none without caches)
      * @param sources       every module's source name, shipped or not, in name order

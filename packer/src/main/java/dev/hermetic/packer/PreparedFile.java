@@ -31,7 +31,7 @@ record PreparedFile(String name, Deflated entry, byte[] sha256, String source, i
         try {
             info = ClassFileInfo.parse(bytes);
         } catch (IOException e) {
-            throw new PackException(file.input(), file.name() + " is not a valid class file: " + e.getMessage());
+            throw new PackException(file.input(), file.name() + " is not a valid class file: " + e.getMessage(), e);
         }
         return new PreparedFile(file.name(), entry, Sha256.of(bytes), app.sourceOf(file.name(), info), info.major());
     }

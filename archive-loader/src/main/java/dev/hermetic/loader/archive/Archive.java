@@ -16,8 +16,9 @@ import java.util.zip.ZipEntry;
  *
  * <p>Three ways in, chosen by {@link #open}:
  * <ul>
- * <li>a <em>sealed</em> zip, as packed: opening costs three small reads whatever the entry count
- *     (the end record with the seal, the index's header and its page table); no per-entry objects,
+ * <li>a <em>sealed</em> zip, as packed: opening costs a few small reads whatever the entry count
+ *     (the end record with the seal; the index's header and page table, in one; the index pages that
+ *     hold the nested jars and the main class's name); no per-entry objects,
  *     and nested jars' own directories are never read. Each {@link #find} is a hash probe over index
  *     pages read and CRC-checked at first use (a few 4 KiB pages); each {@link #read} one positional
  *     read, plus inflating for compressed entries of nested jars. The central directory is read and
@@ -241,7 +242,8 @@ public final class Archive implements Closeable {
      *         exploded directory this walks its files
      */
     public String identity() throws IOException {
-        return store.identity();
+        // through the trust check: an archive edited in place must not pass for the sealed one
+        return bound().identity();
     }
 
     /** @return the application's entry point, as a binary name */
@@ -361,7 +363,7 @@ public final class Archive implements Closeable {
         Store s = store;
         byte[] stored = s.readStored(entry, (int) entry.compressedSize());
         // a class that compressed entries alone need: a STORED archive never loads it
-        byte[] bytes = entry.method() == ZipEntry.STORED ? stored
+        byte[] bytes = entry.stored() ? stored
                 : Inflating.inflate(path(), describe(entry), stored, entry.method(), entry.size());
         SealedStore sealed = integrity == Integrity.DIGEST && s instanceof SealedStore ss ? ss : null;
         if (sealed != null && entry.container() == 0) {

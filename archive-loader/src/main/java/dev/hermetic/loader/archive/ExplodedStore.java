@@ -88,7 +88,7 @@ final class ExplodedStore extends Store {
             return null;
         }
         for (int i = 0, count = index.locationCount(id); i < count; i++) {
-            IndexedEntry now = current(index.entry(id, i));
+            IndexedEntry now = current(index.entry(id, i, name));
             if (now != null) {
                 return now;
             }
@@ -99,7 +99,7 @@ final class ExplodedStore extends Store {
     @Override
     public List<IndexedEntry> findAll(String name) throws IOException {
         int id = index.find(name);
-        return id < 0 ? List.of() : current(index.entries(id));
+        return id < 0 ? List.of() : current(index.entries(id, name));
     }
 
     @Override

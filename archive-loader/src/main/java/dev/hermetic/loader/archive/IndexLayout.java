@@ -35,9 +35,9 @@ import java.util.zip.CRC32;
  *             of each application location (zeros for a nested jar's location among them)
  * </pre>
  *
- * <p><b>Pages.</b> Opening reads the header and the page table only (80 bytes and 4 per page) and
- * checks their CRC-32; each page of the body is read and its CRC-32 checked the first time a lookup
- * touches it. Opening is therefore constant-time in the entry count, and a lookup reads a handful of
+ * <p><b>Pages.</b> Opening reads the header and the page table in one read (80 bytes and 4 per page)
+ * and checks their CRC-32; each page of the body is read and its CRC-32 checked the first time a read
+ * touches it (at open, those of the containers and of the main class's name). Opening is therefore constant-time in the entry count, and a lookup reads a handful of
  * pages (slot, name, string, location). CRC-32 rather than CRC-32C: the JDK computes both with
  * hardware instructions once compiled, but {@code CRC32C}'s tables are built by its static
  * initialiser, which costs milliseconds on the launch path.

@@ -216,6 +216,11 @@ final class IndexReader {
     }
 
     IndexedEntry entry(int nameId, int which) throws IOException {
+        return entry(nameId, which, name(nameId));
+    }
+
+    /** The same, for a caller that found the id by its name: the name is not decoded again. */
+    IndexedEntry entry(int nameId, int which, String name) throws IOException {
         int record = nameRecord(nameId);
         int location = bytes.getInt(record + 8) + which;
         if (which < 0 || which >= bytes.getUnsignedShort(record + 6) || location < 0
@@ -227,7 +232,7 @@ final class IndexReader {
         if (container >= containers) {
             throw error("location " + location + " names container " + container + " of " + containers);
         }
-        return new IndexedEntry(name(nameId), container, bytes.getLong(at),
+        return new IndexedEntry(name, container, bytes.getLong(at),
                 Byte.toUnsignedInt(bytes.get(at + 22)), Integer.toUnsignedLong(bytes.getInt(at + 8)),
                 Integer.toUnsignedLong(bytes.getInt(at + 12)), bytes.getInt(at + 16),
                 container == 0 ? bytes.getInt(record + 12) : -1);
@@ -235,10 +240,15 @@ final class IndexReader {
 
     /** @return a name's entries in class-path order */
     List<IndexedEntry> entries(int nameId) throws IOException {
+        return entries(nameId, name(nameId));
+    }
+
+    /** The same, for a caller that found the id by its name. */
+    List<IndexedEntry> entries(int nameId, String name) throws IOException {
         int count = locationCount(nameId);
         List<IndexedEntry> all = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            all.add(entry(nameId, i));
+            all.add(entry(nameId, i, name));
         }
         return all;
     }
@@ -259,6 +269,9 @@ final class IndexReader {
 
     /** @return whether a container has entries under {@code META-INF/versions/} (may be a multi-release jar) */
     boolean versioned(int id) throws IOException {
+        if (id < 0 || id >= containers) {
+            throw new IllegalArgumentException("no container " + id);
+        }
         return (bytes.getUnsignedShort(containersAt + id * CONTAINER_SIZE + 6) & CONTAINER_VERSIONED) != 0;
     }
 

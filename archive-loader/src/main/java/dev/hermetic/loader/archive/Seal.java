@@ -34,7 +34,7 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
     private static final String PREFIX = "hermetic-seal/3 index=";
     /**
      * The length of every seal, placeholder included: the prefix, 16 + 8 + 16 + 16 + 8 + 64 hex digits and
-     * 17 characters between them. A constant, so that locating the seal at open formats nothing (parsing it
+     * 21 characters between them. A constant, so that locating the seal at open formats nothing (parsing it
      * formats it once, to check that it reads back the same).
      */
     static final int LENGTH = 22 + 128 + 21;

@@ -39,14 +39,19 @@ final class SealedStore extends Store {
         return centralChecked;
     }
 
-    /** @return the store of the same file read through its central directories, for an archive edited in place */
+    /**
+     * @return the store of the same file read through its central directories, for an archive edited in
+     *         place: its end record read again with every check (the seal no longer vouches for the one
+     *         found next to it)
+     */
     Store edited() throws IOException {
-        return EditedStore.open(file, endRecord);
+        return EditedStore.open(file, EndRecord.read(file));
     }
 
     /**
      * Nested jars must lie before the central directory and apart from each other: one level of nesting
-     * only, a jar's bytes never inside another's. O(c log c) for c containers, at open.
+     * only, a jar's bytes never inside another's. O(c) for c containers in offset order (as the packer
+     * writes them), O(c log c) otherwise, at open.
      */
     private void checkContainers() throws ArchiveFormatException {
         Container[] sorted = containers;
@@ -105,13 +110,13 @@ final class SealedStore extends Store {
     @Override
     public IndexedEntry find(String name) throws IOException {
         int id = index.find(name);
-        return id < 0 || index.locationCount(id) == 0 ? null : index.entry(id, 0);
+        return id < 0 || index.locationCount(id) == 0 ? null : index.entry(id, 0, name);
     }
 
     @Override
     public List<IndexedEntry> findAll(String name) throws IOException {
         int id = index.find(name);
-        return id < 0 ? List.of() : index.entries(id);
+        return id < 0 ? List.of() : index.entries(id, name);
     }
 
     @Override

@@ -39,7 +39,8 @@ abstract class Store implements Closeable {
 
     /**
      * @return whether a nested jar may be a multi-release jar: it has entries under META-INF/versions/, as
-     *         the index records (an edited zip's store looks at the jar itself)
+     *         the index records (an edited zip's store says yes for every jar, which an edit may have
+     *         replaced: its manifest then tells)
      */
     boolean versioned(int container) throws IOException {
         return index.versioned(container);

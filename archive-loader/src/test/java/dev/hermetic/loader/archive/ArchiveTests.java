@@ -485,6 +485,17 @@ class ArchiveTests {
     }
 
     @Test
+    void identityWhenAnEntryWasReplacedInPlaceThenItIsTheEditedArchivesEvenAskedFirst() throws IOException {
+        // identity keys the compile cache: asked before any other trust question, it must not be the seal's
+        Path edited = mainReplacedInPlace(pack().path());
+
+        try (Archive archive = Archive.open(edited)) {
+            assertThat(archive.identity()).startsWith("edited ");
+            assertThat(archive.edited()).isTrue();
+        }
+    }
+
+    @Test
     void openWhenAnIndexPageIsCorruptThenOpenReadsItNotAndOnlyALookupTouchingItFails() throws IOException {
         // fixture: an index of several pages (400 more names), the last byte of its last page flipped in
         // the file: the end of the last name's string, "many/r399.txt"
