@@ -82,7 +82,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         this.modules = new ModuleValidator(archive, settings);
         this.lookup = new ClassPathLookup(archive);
         this.archiveUrl = archive.path().toUri().toURL().toExternalForm();
-        int containers = archive.containers().size();
+        int containers = archive.containerCount();
         String appended = System.getProperty("jdk.boot.class.path.append");
         this.platformParent = parent == getPlatformClassLoader() && (appended == null || appended.isEmpty());
         this.domains = new ProtectionDomain[containers];
@@ -192,6 +192,9 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
         if (dot < 0) {
             return false; // no module has the unnamed package
         }
+        if (className.startsWith("java.")) {
+            return true; // only the JDK's own loaders may define java.* classes: no scan of the modules
+        }
         String pkg = className.substring(0, dot);
         Boolean may = parentPackages.get(pkg);
         if (may == null) {
@@ -262,7 +265,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
             JarSignatures[] verified = signatures;
             if (verified == null) {
                 // a benign race, as below: a lost array only means a jar verified twice
-                verified = new JarSignatures[archive.containers().size()];
+                verified = new JarSignatures[archive.containerCount()];
                 signatures = verified;
             }
             JarSignatures jar = verified[container];

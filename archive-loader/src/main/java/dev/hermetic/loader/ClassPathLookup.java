@@ -47,7 +47,7 @@ final class ClassPathLookup {
         this.archive = archive;
         this.feature = "false".equalsIgnoreCase(System.getProperty("jdk.util.jar.enableMultiRelease"))
                 ? 8 : Runtime.version().feature();
-        int containers = archive.containers().size();
+        int containers = archive.containerCount();
         this.manifests = new Manifest[containers];
         this.manifestBytes = new byte[containers][];
     }
@@ -114,9 +114,8 @@ final class ClassPathLookup {
         }
         boolean[] mr = new boolean[manifests.length];
         boolean any = false;
-        for (IndexedEntry entry : archive.findAll(MANIFEST)) {
-            int c = entry.container();
-            if (c == 0 || !archive.versioned(c)) {
+        for (int c = 1; c < mr.length; c++) {
+            if (!archive.versioned(c)) {
                 continue;
             }
             byte[] bytes = manifestBytes(c);

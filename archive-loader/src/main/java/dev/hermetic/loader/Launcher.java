@@ -53,7 +53,7 @@ public final class Launcher {
      * @throws Throwable whatever the application's {@code main} throws
      */
     public static void main(String[] args) throws Throwable {
-        if (HANDLES && !"false".equals(System.getProperty("hermetic.preload"))) {
+        if (!"false".equals(System.getProperty("hermetic.preload"))) {
             Thread ahead = new Thread(new Ahead(), "hermetic-preload-launcher");
             ahead.setDaemon(true);
             ahead.start();
@@ -120,19 +120,54 @@ public final class Launcher {
     }
 
     /**
-     * Calls {@link #noMain} as {@code main} is called, on a second thread while the launch opens the
-     * archive: the call to the application's {@code main} then finds the lambda forms it needs made (they
-     * are shared by every method of the same erased type): 3 to 6 ms of a JDK 25 launch on this project's
-     * machine ({@code benchmarks/README.md}). {@code -Dhermetic.preload=false} turns it off with the rest
-     * of the work done ahead.
+     * The loader's classes a launch loads before {@code main} whatever the application (a sealed archive,
+     * trusted, no nested jar), in the order it loads them: {@link Ahead} loads them from the last, while
+     * the launch loads them from the first. {@code LauncherTests} fails when the list and the launch differ.
+     */
+    static final String[] LAUNCH_CLASSES = {
+        "dev.hermetic.loader.ArchiveClassLoader", "dev.hermetic.loader.LoaderSettings",
+        "dev.hermetic.loader.LoaderSettings$Check", "dev.hermetic.loader.archive.Integrity",
+        "dev.hermetic.loader.archive.Archive", "dev.hermetic.loader.archive.ArchiveFormatException",
+        "dev.hermetic.loader.archive.Store", "dev.hermetic.loader.archive.SealedStore",
+        "dev.hermetic.loader.archive.FileBlock", "dev.hermetic.loader.archive.EndRecord",
+        "dev.hermetic.loader.archive.Seal", "dev.hermetic.loader.archive.IndexBytes",
+        "dev.hermetic.loader.archive.IndexLayout", "dev.hermetic.loader.archive.IndexBytes$Page",
+        "dev.hermetic.loader.archive.IndexReader", "dev.hermetic.loader.archive.Container",
+        "dev.hermetic.loader.ModuleValidator", "dev.hermetic.loader.ClassPathLookup",
+        "dev.hermetic.loader.archive.IndexedEntry", "dev.hermetic.loader.archive.ValidationMode",
+        "dev.hermetic.loader.archive.Module",
+    };
+
+    /**
+     * Work done on a second thread while the launch opens the archive, so that it overlaps with the
+     * launch's own on another core; {@code -Dhermetic.preload=false} turns it off with the rest of the
+     * work done ahead. From JDK 18 on it first calls {@link #noMain} as {@code main} is called: the call to
+     * the application's {@code main} then finds the lambda forms it needs made (they are shared by every
+     * method of the same erased type), 3 to 6 ms of a JDK 25 launch on this project's machine. Then it
+     * loads, links and initialises {@link #LAUNCH_CLASSES} from the last: loading, verifying and
+     * initialising them is two thirds of what the launcher costs over {@code java -cp}, and the two
+     * threads meet about halfway (2 to 4 ms of a JDK 17 hello world, {@code benchmarks/README.md}; no
+     * measurable change on JDK 25, where the forms come first). Their static initialisers read nothing the
+     * launch sets up, so which thread runs them makes no difference; at the first class that fails to load
+     * it stops, and the launch fails on it with its own error.
      */
     private static final class Ahead implements Runnable {
         @Override
         public void run() {
-            try {
-                call(Launcher.class.getDeclaredMethod("noMain", String[].class), new String[0]);
-            } catch (Throwable e) {
-                // the launch's own call makes the forms then
+            if (HANDLES) {
+                try {
+                    call(Launcher.class.getDeclaredMethod("noMain", String[].class), new String[0]);
+                } catch (Throwable e) {
+                    // the launch's own call makes the forms then
+                }
+            }
+            ClassLoader own = Launcher.class.getClassLoader();
+            for (int i = LAUNCH_CLASSES.length - 1; i >= 0; i--) {
+                try {
+                    Class.forName(LAUNCH_CLASSES[i], true, own);
+                } catch (Throwable e) {
+                    return;
+                }
             }
         }
     }

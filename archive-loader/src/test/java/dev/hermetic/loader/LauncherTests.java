@@ -258,6 +258,38 @@ class LauncherTests {
                 .doesNotContain(spun.toArray(new String[0]));
     }
 
+    @ParameterizedTest(name = "hermetic.preload={0}")
+    @MethodSource("preloadSettings")
+    void mainWhenLaunchedThenTheLoaderClassesBeforeMainAreTheLaunchClassesInOrder(String preload) throws Exception {
+        TestArchives.Builder builder = TestArchives.archive("app.Main").launcherManifest().rootTree(loaderClasses());
+        int module = builder.moduleWithoutSource("app/Main.java");
+        Path archive = builder.app("app/Main.class", classes.get("app/Main.class"), module)
+                .write(dir.resolve("app.jar")).path();
+
+        Run run = java("-Dhermetic.preload=" + preload, "-Xlog:class+load", "-jar", archive.toString());
+
+        // what Launcher's second thread loads ahead must be what a launch loads, or it works for nothing
+        // and the launch still loads the rest itself; in order when the launch loads them alone
+        String beforeMain = run.out().substring(0, run.out().indexOf(" app.Main source:"));
+        List<String> loaded = new ArrayList<>();
+        for (String line : beforeMain.split("\n")) {
+            // [0.052s][info][class,load] NAME source: LOCATION
+            String name = line.substring(line.indexOf("] ") + 2).replaceFirst(" source: .*", "");
+            if (name.startsWith("dev.hermetic.loader.") && !name.startsWith(Launcher.class.getName())) {
+                loaded.add(name);
+            }
+        }
+        if (preload.equals("false")) {
+            assertThat(loaded).containsExactly(Launcher.LAUNCH_CLASSES);
+        } else {
+            assertThat(loaded).containsExactlyInAnyOrder(Launcher.LAUNCH_CLASSES);
+        }
+    }
+
+    static Stream<String> preloadSettings() {
+        return Stream.of("false", "true");
+    }
+
     @Test
     void mainWhenTrainingACdsArchiveThenAClassLoadedButNeverLinkedIsArchivedToo() throws Exception {
         Path archive = pack("app.Main");

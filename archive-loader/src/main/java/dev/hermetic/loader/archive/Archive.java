@@ -260,6 +260,11 @@ public final class Archive implements Closeable {
         return all;
     }
 
+    /** @return how many containers the class path has: the application's, then each nested jar */
+    public int containerCount() {
+        return store.containerCount();
+    }
+
     /** @return the container with this id */
     public Container container(int id) {
         return store.container(id);

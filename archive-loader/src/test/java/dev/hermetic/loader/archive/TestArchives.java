@@ -306,6 +306,16 @@ public final class TestArchives {
             return modes.size() - 1;
         }
 
+        /**
+         * Adds a module whose source the archive does not ship, trusted, as the packer records classes
+         * packed without their sources.
+         *
+         * @return the module's id, for {@link #app(String, byte[], int)}
+         */
+        public int moduleWithoutSource(String source) {
+            return module(source, null, ValidationMode.TRUSTED);
+        }
+
         /** Adds an application class or resource ({@code app/Main.class}) without a module. */
         public Builder app(String name, byte[] bytes) {
             return app(name, bytes, -1);
@@ -362,8 +372,13 @@ public final class TestArchives {
                     put(zip, counter, e.getKey(), e.getValue(), false);
                 }
                 for (Map.Entry<String, byte[]> e : sources.entrySet()) {
-                    long offset = put(zip, counter, ArchiveLayout.SOURCES + e.getKey(), e.getValue(), true);
                     int id = modules.size();
+                    if (e.getValue() == null) {
+                        modules.add(new Module(id, e.getKey(), -1, modes.get(id), new byte[Module.HASH_LENGTH], 0, 0,
+                                61, 17, "--release 17"));
+                        continue;
+                    }
+                    long offset = put(zip, counter, ArchiveLayout.SOURCES + e.getKey(), e.getValue(), true);
                     modules.add(new Module(id, e.getKey(), offset, modes.get(id), sha256(e.getValue()),
                             e.getValue().length, TIME, 61, 17, "--release 17"));
                 }
