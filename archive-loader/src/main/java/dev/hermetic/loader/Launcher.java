@@ -144,12 +144,13 @@ public final class Launcher {
      * work done ahead. From JDK 18 on it first calls {@link #noMain} as {@code main} is called: the call to
      * the application's {@code main} then finds the lambda forms it needs made (they are shared by every
      * method of the same erased type), 3 to 6 ms of a JDK 25 launch on this project's machine. Then it
-     * loads, links and initialises {@link #LAUNCH_CLASSES} from the last: loading, verifying and
+     * reads the environment, as the settings will ({@link LoaderSettings}), and loads, links and
+     * initialises {@link #LAUNCH_CLASSES} from the last: loading, verifying and
      * initialising them is two thirds of what the launcher costs over {@code java -cp}, and the two
      * threads meet about halfway (2 to 4 ms of a JDK 17 hello world, {@code benchmarks/README.md}; no
      * measurable change on JDK 25, where the forms come first). Their static initialisers read nothing the
-     * launch sets up, so which thread runs them makes no difference; at the first class that fails to load
-     * it stops, and the launch fails on it with its own error.
+     * launch sets up, so which thread runs them makes no difference. It stops at the first failure, which
+     * the launch then meets and reports itself.
      */
     private static final class Ahead implements Runnable {
         @Override
@@ -161,13 +162,14 @@ public final class Launcher {
                     // the launch's own call makes the forms then
                 }
             }
-            ClassLoader own = Launcher.class.getClassLoader();
-            for (int i = LAUNCH_CLASSES.length - 1; i >= 0; i--) {
-                try {
-                    Class.forName(LAUNCH_CLASSES[i], true, own);
-                } catch (Throwable e) {
-                    return;
+            try {
+                // the JDK parses the whole environment at the first getenv, which the settings make
+                System.getenv("HERMETIC_CHECK");
+                for (int i = LAUNCH_CLASSES.length - 1; i >= 0; i--) {
+                    Class.forName(LAUNCH_CLASSES[i], true, Launcher.class.getClassLoader());
                 }
+            } catch (Throwable e) {
+                // the launch meets the same failure itself and reports it
             }
         }
     }
