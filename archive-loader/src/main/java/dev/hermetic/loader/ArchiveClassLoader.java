@@ -71,8 +71,8 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
      * then only the boot layer's packages can come from the parent ({@link #loadClass}).
      */
     private final boolean platformParent;
-    /** Per package: whether a module of the boot layer has it, so that the parent may define its classes. */
-    private final ConcurrentHashMap<String, Boolean> parentPackages = new ConcurrentHashMap<>();
+    /** Per package: the module of the boot layer that has it, else this loader's unnamed module. */
+    private final ConcurrentHashMap<String, Module> parentPackages = new ConcurrentHashMap<>();
     /** Under {@code -Dhermetic.preload.record} or {@code -Dhermetic.train}: the classes defined, in order; else null. */
     private final Queue<Class<?>> defined;
 
@@ -165,49 +165,66 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
      * path, the parent finds only classes in packages of the boot layer's modules. For any other class
      * the parent's answer is known to be a miss, which the JDK's loaders give by throwing and catching a
      * {@link ClassNotFoundException} (a stack trace each) after three lock lookups: skipping that is
-     * most of what makes defining a class here cheaper than through a plain {@code ClassLoader}. An
-     * agent that appends to the boot class path while the application runs is not seen for classes the
-     * archive has.
+     * most of what makes defining a class here cheaper than through a plain {@code ClassLoader}. A class
+     * of a module the boot loader defines is asked of the boot loader directly, as the platform class
+     * loader would ask it, without its locks and look-ups in Java: what each JDK class an application
+     * names costs its first time (a miss there takes the parent's way, which reports it). An agent that
+     * appends to the boot class path while the application runs is not seen for classes the archive has.
      */
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        if (!platformParent || parentMayHave(name)) {
-            return super.loadClass(name, resolve);
-        }
-        synchronized (getClassLoadingLock(name)) {
-            Class<?> loaded = findLoadedClass(name);
-            if (loaded == null) {
-                loaded = findClass(name);
-            }
-            if (resolve) {
-                resolveClass(loaded);
-            }
-            return loaded;
-        }
-    }
-
-    /** Whether a module of the boot layer has the class's package: learnt once per package (a scan of the modules). */
-    private boolean parentMayHave(String className) {
-        int dot = className.lastIndexOf('.');
-        if (dot < 0) {
-            return false; // no module has the unnamed package
-        }
-        if (className.startsWith("java.")) {
-            return true; // only the JDK's own loaders may define java.* classes: no scan of the modules
-        }
-        String pkg = className.substring(0, dot);
-        Boolean may = parentPackages.get(pkg);
-        if (may == null) {
-            may = Boolean.FALSE;
-            for (Module module : ModuleLayer.boot().modules()) {
-                if (module.getPackages().contains(pkg)) {
-                    may = Boolean.TRUE;
-                    break;
+        if (platformParent) {
+            Module owner = bootLayerModule(name);
+            if (owner == null) {
+                synchronized (getClassLoadingLock(name)) {
+                    Class<?> loaded = findLoadedClass(name);
+                    if (loaded == null) {
+                        loaded = findClass(name);
+                    }
+                    if (resolve) {
+                        resolveClass(loaded);
+                    }
+                    return loaded;
                 }
             }
-            parentPackages.put(pkg, may);
+            if (owner.getClassLoader() == null) {
+                try {
+                    return Class.forName(name, false, null);
+                } catch (ClassNotFoundException missing) {
+                    // the parent's way reports it, as for any other class
+                }
+            }
         }
-        return may;
+        return super.loadClass(name, resolve);
+    }
+
+    /**
+     * The module of the boot layer that has the class's package, or null when none has: learnt once per
+     * package (java.base asked first, then a scan of the modules).
+     */
+    private Module bootLayerModule(String className) {
+        int dot = className.lastIndexOf('.');
+        if (dot < 0) {
+            return null; // no module has the unnamed package
+        }
+        String pkg = className.substring(0, dot);
+        Module owner = parentPackages.get(pkg);
+        if (owner == null) {
+            owner = getUnnamedModule();
+            Module base = Object.class.getModule();
+            if (base.getPackages().contains(pkg)) {
+                owner = base;
+            } else {
+                for (Module module : ModuleLayer.boot().modules()) {
+                    if (module.getPackages().contains(pkg)) {
+                        owner = module;
+                        break;
+                    }
+                }
+            }
+            parentPackages.put(pkg, owner);
+        }
+        return owner == getUnnamedModule() ? null : owner;
     }
 
     /**

@@ -184,6 +184,10 @@ class ArchiveClassLoaderTests {
             assertThatThrownBy(() -> Class.forName("dep.Missing", false, loader))
                     .isInstanceOf(ClassNotFoundException.class)
                     .hasMessage("dep.Missing");
+            // in a package of the boot loader's: a miss there, then the parent's and the archive's
+            assertThatThrownBy(() -> loader.loadClass("java.lang.Missing"))
+                    .isInstanceOf(ClassNotFoundException.class)
+                    .hasMessage("java.lang.Missing");
             // a resource is not a class
             assertThatThrownBy(() -> loader.loadClass("app.hello"))
                     .isInstanceOf(ClassNotFoundException.class)
@@ -194,7 +198,9 @@ class ArchiveClassLoaderTests {
     @Test
     void loadClassWhenTheParentHasTheClassThenTheParentServesIt() throws Exception {
         try (ArchiveClassLoader loader = ArchiveClassLoader.open(pack())) {
+            // java.base and java.logging are the boot loader's, java.sql the platform loader's
             assertThat(loader.loadClass("java.lang.String")).isSameAs(String.class);
+            assertThat(loader.loadClass("java.util.logging.Logger")).isSameAs(java.util.logging.Logger.class);
             assertThat(loader.loadClass("java.sql.Date").getClassLoader()).isSameAs(ClassLoader.getPlatformClassLoader());
             assertThat(loader.loadClass("javax.xml.parsers.DocumentBuilder"))
                     .isSameAs(javax.xml.parsers.DocumentBuilder.class);
