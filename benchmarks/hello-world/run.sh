@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a plain hello world's launch through our archive costs over `java -cp`, taken apart (benchmarks/README.md,
 # "Hello world, taken apart"): interleaved wall times, medians; with `--callgrind`, the instructions of the
-# launch's main thread as well; with `--blob`, the prototype of blob-loader.patch too (a worktree is built).
+# launch's main thread as well (with `-Dhermetic.preload=false` for a count that does not depend on how valgrind
+# schedules the launcher's two threads); with `--blob`, the prototype of blob-loader.patch too (a worktree is built).
 #   benchmarks/hello-world/run.sh [RUNS] [--callgrind] [--blob]        (after `mvn -B -q install -DskipTests`)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); repo=$(cd "$here/../.." && pwd)
@@ -27,7 +28,9 @@ variants=(
   "jar|-jar plain.jar"
   "minimal-loader|-jar minimal.jar"
   "ours|-jar ours.jar"
+  "ours-no-preload|-Dhermetic.preload=false -jar ours.jar"
   "ours-no-verification|-XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote -jar ours.jar"
+  "ours-cds|-XX:SharedArchiveFile=ours.jsa -jar ours.jar"
   "trivial-0|-cp trivial None"
   "trivial-20|-cp trivial Twenty"
   "jdk-refs-0|-cp cls JdkReferences 0"
@@ -46,6 +49,8 @@ if $blob; then
   java "$here/MakeBlob.java" ours-blob-patched.jar loader.blob
   variants+=("ours-patched|-jar ours-blob-patched.jar" "ours-patched-blob|-Dblob=loader.blob -jar ours-blob-patched.jar")
 fi
+# the launch's own classes (and Hello) from a dynamic CDS archive: what loading them costs, taken away
+java -XX:ArchiveClassesAtExit=ours.jsa -jar ours.jar >/dev/null 2>&1
 for v in "${variants[@]}"; do java ${v#*|} >/dev/null || { echo "failed: java ${v#*|}"; exit 1; }; done
 : > wall.txt
 for i in $(seq "$runs"); do
@@ -61,7 +66,7 @@ for v in "${variants[@]}"; do
   median=$(awk -v n="$name" '$1 == n {print $2}' wall.txt | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m/1000}')
   count=""
   if $callgrind; then
-    rm -f cg.out*; valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file=cg.out java ${v#*|} >/dev/null 2>&1
+    rm -f cg.out*; valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file=cg.out java -Dhermetic.preload=false ${v#*|} >/dev/null 2>&1
     count=$(for f in cg.out-*; do callgrind_annotate --inclusive=yes "$f" 2>/dev/null | grep -m1 'JavaMain \[' || true; done \
       | awk '{gsub(",", "", $1); print $1}' | sort -n | tail -1)
     count=$(awk -v c="$count" 'BEGIN {printf "%.1f M", c / 1e6}')

@@ -2,32 +2,40 @@ package dev.hermetic.benchmarks;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * What the JDK's application class loader costs per class against a minimal loader defining the same
+ * What the JDK's application class loader costs per class against other ways of defining the same
  * bytes, for the loader classes a launch loads before {@code main}: run under callgrind and compare the
- * instruction counts of the main thread (deterministic with {@code -Xint}); the modes differ only in
- * what they do after reading the class files' bytes from the jar.
+ * instruction counts of the main thread; the modes differ only in what they do after reading the class
+ * files' bytes from the jar.
  *
  * <pre>
- * valgrind --tool=callgrind --separate-threads=yes java -Xint -cp JAR dev.hermetic.benchmarks.LaunchClassCost bytes|app|define
+ * valgrind --tool=callgrind --separate-threads=yes java [-Xint] -cp JAR dev.hermetic.benchmarks.LaunchClassCost MODE [link]
  * </pre>
  *
- * {@code JAR} holds the loader's classes (the archive-loader jar); {@code bytes} reads them only,
- * {@code app} then loads each through the application class loader (no linking), {@code define} defines
- * each from its bytes through a fresh minimal loader (no linking either).
+ * {@code JAR} holds the loader's classes and this one, STORED as in an archive (commands in
+ * {@code benchmarks/README.md}); the bytes are read from the first jar of the class path. Modes: {@code bytes} reads them
+ * only; {@code app} then loads each through the application class loader; {@code define} defines each
+ * from its bytes through a fresh minimal loader (the platform loader as parent); {@code lookup} defines
+ * each into the application class loader with {@link MethodHandles.Lookup#defineClass}, one lookup per
+ * package (the JDK links such a class at once). With {@code link}, every mode then links and
+ * initialises each class, so that all four do what a launch does with them.
  */
 public final class LaunchClassCost {
-    /** The loader classes a trusted launch loads after {@code Launcher}, in the order it loads them. */
+    /**
+     * The loader classes a trusted launch loads after {@code Launcher}, in an order where the classes a
+     * class's verification needs come first ({@code lookup} links each class as it defines it).
+     */
     private static final String[] LAUNCH = {
         "dev.hermetic.loader.ArchiveClassLoader", "dev.hermetic.loader.LoaderSettings",
         "dev.hermetic.loader.LoaderSettings$Check", "dev.hermetic.loader.archive.Integrity",
-        "dev.hermetic.loader.archive.Archive", "dev.hermetic.loader.archive.ArchiveFormatException",
-        "dev.hermetic.loader.archive.Store", "dev.hermetic.loader.archive.SealedStore",
+        "dev.hermetic.loader.archive.ArchiveFormatException", "dev.hermetic.loader.archive.Store",
+        "dev.hermetic.loader.archive.SealedStore", "dev.hermetic.loader.archive.Archive",
         "dev.hermetic.loader.archive.FileBlock", "dev.hermetic.loader.archive.Seal",
         "dev.hermetic.loader.archive.EndRecord", "dev.hermetic.loader.archive.IndexBytes",
         "dev.hermetic.loader.archive.IndexLayout", "dev.hermetic.loader.archive.IndexBytes$Page",
@@ -40,10 +48,10 @@ public final class LaunchClassCost {
     private LaunchClassCost() {
     }
 
-    /** Defines classes from bytes, delegating everything else to the application class loader. */
+    /** Defines classes from bytes, delegating everything else to the platform class loader. */
     private static final class Minimal extends ClassLoader {
         Minimal() {
-            super(LaunchClassCost.class.getClassLoader());
+            super(getPlatformClassLoader());
         }
 
         Class<?> define(String name, byte[] bytes) {
@@ -53,21 +61,39 @@ public final class LaunchClassCost {
 
     public static void main(String[] args) throws Exception {
         List<byte[]> bytes = read(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]);
+        ClassLoader app = LaunchClassCost.class.getClassLoader();
+        // one class per package to look up from, loaded the usual way in every mode: neither is in LAUNCH
+        Class<?> loaderPackage = Class.forName("dev.hermetic.loader.Launcher", false, app);
+        Class<?> archivePackage = Class.forName("dev.hermetic.loader.archive.ArchiveLayout", false, app);
+        Class<?>[] classes = new Class<?>[LAUNCH.length];
         switch (args[0]) {
             case "bytes" -> {
+                return;
             }
             case "app" -> {
-                for (String name : LAUNCH) {
-                    Class.forName(name, false, LaunchClassCost.class.getClassLoader());
+                for (int i = 0; i < LAUNCH.length; i++) {
+                    classes[i] = Class.forName(LAUNCH[i], false, app);
                 }
             }
             case "define" -> {
                 Minimal minimal = new Minimal();
                 for (int i = 0; i < LAUNCH.length; i++) {
-                    minimal.define(LAUNCH[i], bytes.get(i));
+                    classes[i] = minimal.define(LAUNCH[i], bytes.get(i));
                 }
             }
-            default -> throw new IllegalArgumentException("bytes, app or define: " + args[0]);
+            case "lookup" -> {
+                MethodHandles.Lookup loader = MethodHandles.privateLookupIn(loaderPackage, MethodHandles.lookup());
+                MethodHandles.Lookup archive = MethodHandles.privateLookupIn(archivePackage, MethodHandles.lookup());
+                for (int i = 0; i < LAUNCH.length; i++) {
+                    classes[i] = (LAUNCH[i].contains(".archive.") ? archive : loader).defineClass(bytes.get(i));
+                }
+            }
+            default -> throw new IllegalArgumentException("bytes, app, define or lookup: " + args[0]);
+        }
+        if (args.length > 1 && args[1].equals("link")) {
+            for (Class<?> c : classes) {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            }
         }
         System.out.println(args[0] + ": " + LAUNCH.length + " classes");
     }
