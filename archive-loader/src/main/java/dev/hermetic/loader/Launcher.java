@@ -145,12 +145,12 @@ public final class Launcher {
      * the application's {@code main} then finds the lambda forms it needs made (they are shared by every
      * method of the same erased type), 3 to 6 ms of a JDK 25 launch on this project's machine. Then it
      * reads the environment, as the settings will ({@link LoaderSettings}), and loads, links and
-     * initialises {@link #LAUNCH_CLASSES} from the last: loading, verifying and
-     * initialising them is two thirds of what the launcher costs over {@code java -cp}, and the two
-     * threads meet about halfway (2 to 4 ms of a JDK 17 hello world, {@code benchmarks/README.md}; no
-     * measurable change on JDK 25, where the forms come first). Their static initialisers read nothing the
-     * launch sets up, so which thread runs them makes no difference. It stops at the first failure, which
-     * the launch then meets and reports itself.
+     * initialises {@link #LAUNCH_CLASSES} from the last: loading, verifying and initialising them is most
+     * of what the launcher costs over {@code java -cp}. Sharing its core with the JIT, this thread gets
+     * through a quarter to a half of them before the two meet: 3.5 ms of a JDK 17 hello world
+     * ({@code benchmarks/README.md}, fifth round; no measurable change on JDK 25, where the forms come
+     * first). Their static initialisers read nothing the launch sets up, so which thread runs them makes
+     * no difference. It stops at the first failure, which the launch then meets and reports itself.
      */
     private static final class Ahead implements Runnable {
         @Override
