@@ -21,6 +21,19 @@ else
   sizes=0,10000; runs=10; forks=1; defforks=10; wi=2; it=3
 fi
 java -cp "$jar" dev.hermetic.benchmarks.StartupBenchmark --sizes "$sizes" --runs "$runs" | tee "$out/startup.md"
+# the plain hello world taken apart; instruction counts where valgrind is installed
+callgrind=""; command -v valgrind > /dev/null && callgrind=--callgrind
+bash benchmarks/hello-world/run.sh 40 $callgrind | tee "$out/hello-world.md"
+if [ -n "$callgrind" ]; then
+  jar -c -0 -f "$out/lcc.jar" -C archive-loader/target/classes dev -C benchmarks/target/classes \
+      dev/hermetic/benchmarks/LaunchClassCost.class -C benchmarks/target/classes 'dev/hermetic/benchmarks/LaunchClassCost$Minimal.class'
+  for m in bytes app define lookup; do
+    valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$out/lcc-$m" \
+        java -cp "$out/lcc.jar" dev.hermetic.benchmarks.LaunchClassCost "$m" link > /dev/null 2>&1
+    for f in "$out/lcc-$m"-*; do callgrind_annotate --inclusive=yes "$f" 2>/dev/null | grep -m1 'JavaMain \[' || true; done \
+      | awk -v m="$m" '{gsub(",", "", $1); print $1}' | sort -n | tail -1 | awk -v m="$m" '{printf "LaunchClassCost %s: %.1f M\n", m, $1 / 1e6}'
+  done | tee "$out/launch-class-cost.md"
+fi
 mvn -B -q -f benchmarks/real-apps/pom.xml clean package
 java -cp "$jar" dev.hermetic.benchmarks.RealAppBenchmark --runs "$runs" | tee "$out/real-apps.md"
 java -jar "$jar" ArchiveOpenBenchmark -f "$forks" -wi "$wi" -i "$it" -w 1s -r 1s -rf text -rff "$out/jmh-open.txt"
