@@ -61,15 +61,18 @@ final class AppInputs implements Closeable {
             }
             for (Enumeration<JarEntry> e = file.entries(); e.hasMoreElements(); ) {
                 JarEntry entry = e.nextElement();
-                add(new InputFile(entry.getName(), entry.getSize(), jar, () -> read(jar, file, entry)));
+                add(new InputFile(entry.getName(), entry.getSize(), jar, () -> read(file, entry)));
             }
         } catch (ZipException e) {
-            throw notAJar(jar, e);
+            throw new PackException(jar, "--app: not a jar or directory (" + e.getMessage() + ")");
         }
     }
 
-    /** Reads an entry whole; into an array of the size its central directory declares, when that is right. */
-    private static byte[] read(Path jar, JarFile file, JarEntry entry) throws IOException {
+    /**
+     * Reads an entry whole; into an array of the size its central directory declares, when that is right.
+     * A corrupt entry fails as any unreadable input file does ({@link InputFile#read}), naming the entry.
+     */
+    private static byte[] read(JarFile file, JarEntry entry) throws IOException {
         try (InputStream in = file.getInputStream(entry)) {
             long declared = entry.getSize();
             if (declared < 0 || declared >= Integer.MAX_VALUE) {
@@ -85,13 +88,7 @@ final class AppInputs implements Closeable {
             longer.write(more);
             in.transferTo(longer);
             return longer.toByteArray();
-        } catch (ZipException e) {
-            throw notAJar(jar, e);
         }
-    }
-
-    private static PackException notAJar(Path jar, ZipException e) {
-        return new PackException(jar, "--app: not a jar or directory (" + e.getMessage() + ")");
     }
 
     void add(InputFile file) throws PackException {
