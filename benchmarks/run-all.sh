@@ -16,14 +16,14 @@ jar=$out/benchmarks.jar
 cp benchmarks/target/benchmarks.jar "$jar"
 uname -a > "$out/machine.txt"; nproc >> "$out/machine.txt"; cat /proc/loadavg >> "$out/machine.txt"
 if [ "$mode" = full ]; then
-  sizes=0,1000,10000,50000; runs=20; forks=3; defforks=40; wi=5; it=10
+  sizes=0,1000,10000,50000; runs=20; forks=3; defforks=40; wi=5; it=10; hwruns=150
 else
-  sizes=0,10000; runs=10; forks=1; defforks=10; wi=2; it=3
+  sizes=0,10000; runs=10; forks=1; defforks=10; wi=2; it=3; hwruns=40
 fi
 java -cp "$jar" dev.hermetic.benchmarks.StartupBenchmark --sizes "$sizes" --runs "$runs" | tee "$out/startup.md"
 # the plain hello world taken apart; instruction counts where valgrind is installed
 callgrind=""; command -v valgrind > /dev/null && callgrind=--callgrind
-bash benchmarks/hello-world/run.sh 40 $callgrind | tee "$out/hello-world.md"
+bash benchmarks/hello-world/run.sh "$hwruns" $callgrind | tee "$out/hello-world.md"
 if [ -n "$callgrind" ]; then
   jar -c -0 -f "$out/lcc.jar" -C archive-loader/target/classes dev -C benchmarks/target/classes \
       dev/hermetic/benchmarks/LaunchClassCost.class -C benchmarks/target/classes 'dev/hermetic/benchmarks/LaunchClassCost$Minimal.class'

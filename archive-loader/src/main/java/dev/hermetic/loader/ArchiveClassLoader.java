@@ -168,7 +168,8 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
      * most of what makes defining a class here cheaper than through a plain {@code ClassLoader}. A class
      * of a module the boot loader defines is asked of the boot loader directly, as the platform class
      * loader would ask it, without its locks and look-ups in Java: what each JDK class an application
-     * names costs its first time (a miss there takes the parent's way, which reports it). An agent that
+     * names costs its first time (a miss there, or a security manager denying the caller the boot loader,
+     * takes the parent's way). An agent that
      * appends to the boot class path while the application runs is not seen for classes the archive has.
      */
     @Override
@@ -187,12 +188,13 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
                     return loaded;
                 }
             }
-            if (owner.getClassLoader() == null) {
-                try {
+            try {
+                if (owner.getClassLoader() == null) {
                     return Class.forName(name, false, null);
-                } catch (ClassNotFoundException missing) {
-                    // the parent's way reports it, as for any other class
                 }
+            } catch (ClassNotFoundException | SecurityException e) {
+                // a miss, or a security manager that denies code on the stack the boot loader: the
+                // parent's way, which reports the one and runs privileged past the other
             }
         }
         return super.loadClass(name, resolve);

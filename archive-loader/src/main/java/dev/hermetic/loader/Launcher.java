@@ -121,8 +121,8 @@ public final class Launcher {
 
     /**
      * The loader's classes a launch loads before {@code main} whatever the application (a sealed archive,
-     * trusted, no nested jar), in the order it loads them: {@link Ahead} loads them from the last, while
-     * the launch loads them from the first. {@code LauncherTests} fails when the list and the launch differ.
+     * trusted, no nested jar), in the order it loads them; {@link #loadLaunchClasses} loads them from the
+     * last. {@code LauncherTests} fails when the list and the launch differ.
      */
     static final String[] LAUNCH_CLASSES = {
         "dev.hermetic.loader.ArchiveClassLoader", "dev.hermetic.loader.LoaderSettings",
@@ -144,13 +144,9 @@ public final class Launcher {
      * work done ahead. From JDK 18 on it first calls {@link #noMain} as {@code main} is called: the call to
      * the application's {@code main} then finds the lambda forms it needs made (they are shared by every
      * method of the same erased type), 3 to 6 ms of a JDK 25 launch on this project's machine. Then it
-     * reads the environment, as the settings will ({@link LoaderSettings}), and loads, links and
-     * initialises {@link #LAUNCH_CLASSES} from the last: loading, verifying and initialising them is most
-     * of what the launcher costs over {@code java -cp}. Sharing its core with the JIT, this thread gets
-     * through a quarter to a half of them before the two meet: 3.5 ms of a JDK 17 hello world
-     * ({@code benchmarks/README.md}, fifth round; no measurable change on JDK 25, where the forms come
-     * first). Their static initialisers read nothing the launch sets up, so which thread runs them makes
-     * no difference. It stops at the first failure, which the launch then meets and reports itself.
+     * {@linkplain #loadLaunchClasses loads the launch's classes}. It stops at the first failure: the
+     * launch loads the same classes itself and reports what fails (a class this thread failed to
+     * initialise, in practice only for want of memory, then fails with {@link NoClassDefFoundError}).
      */
     private static final class Ahead implements Runnable {
         @Override
@@ -163,14 +159,30 @@ public final class Launcher {
                 }
             }
             try {
-                // the JDK parses the whole environment at the first getenv, which the settings make
-                System.getenv("HERMETIC_CHECK");
-                for (int i = LAUNCH_CLASSES.length - 1; i >= 0; i--) {
-                    Class.forName(LAUNCH_CLASSES[i], true, Launcher.class.getClassLoader());
-                }
+                loadLaunchClasses();
             } catch (Throwable e) {
-                // the launch meets the same failure itself and reports it
+                // the launch meets it itself
             }
+        }
+    }
+
+    /**
+     * Reads the environment as the settings will (the JDK parses all of it at the first {@code getenv}),
+     * unless {@code -Dhermetic.check} makes that unneeded, then loads, links and initialises
+     * {@link #LAUNCH_CLASSES} from the last, while the launch loads them from the first: loading,
+     * verifying and initialising them is most of what the launcher costs over {@code java -cp}. Sharing
+     * its core with the JIT, the second thread gets through a quarter to a half of them before the two
+     * meet: 3.5 ms of a JDK 17 hello world ({@code benchmarks/README.md}, fifth round; no measurable
+     * change on JDK 25, where the forms come first). Their static initialisers read nothing the launch
+     * sets up and name no other class of the list, so which thread runs one makes no difference and the
+     * two threads cannot wait on each other's.
+     */
+    static void loadLaunchClasses() throws ClassNotFoundException {
+        if (System.getProperty(LoaderSettings.CHECK_PROPERTY) == null) {
+            System.getenv(LoaderSettings.CHECK_VARIABLE);
+        }
+        for (int i = LAUNCH_CLASSES.length - 1; i >= 0; i--) {
+            Class.forName(LAUNCH_CLASSES[i], true, Launcher.class.getClassLoader());
         }
     }
 

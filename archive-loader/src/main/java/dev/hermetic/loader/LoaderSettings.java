@@ -32,6 +32,11 @@ import java.util.Optional;
 public record LoaderSettings(Check check, boolean verbose, boolean cache, Optional<Path> cacheDirectory,
                              Optional<Path> sourcePath, Integrity verify, boolean preload,
                              Optional<Path> preloadRecord, boolean train) {
+    /** The system property of {@link #check}, which wins over {@link #CHECK_VARIABLE}. */
+    static final String CHECK_PROPERTY = "hermetic.check";
+    /** The environment variable of {@link #check}. */
+    static final String CHECK_VARIABLE = "HERMETIC_CHECK";
+
     /** {@code -Dhermetic.check}, or the environment variable {@code HERMETIC_CHECK}. */
     public enum Check {
         /** Apply each module's recorded mode. */
@@ -67,11 +72,11 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
      */
     public static LoaderSettings fromSystem() {
         // no Builder here: one class fewer before every main
-        String check = System.getProperty("hermetic.check");
-        String checkSource = "-Dhermetic.check";
+        String check = System.getProperty(CHECK_PROPERTY);
+        String checkSource = "-D" + CHECK_PROPERTY;
         if (check == null) {
-            check = System.getenv("HERMETIC_CHECK");
-            checkSource = "HERMETIC_CHECK";
+            check = System.getenv(CHECK_VARIABLE);
+            checkSource = CHECK_VARIABLE;
         }
         Check checkValue = Check.DEFAULT;
         if (check != null && !check.isEmpty()) {

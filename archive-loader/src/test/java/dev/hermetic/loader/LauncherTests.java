@@ -290,6 +290,45 @@ class LauncherTests {
         return Stream.of("false", "true");
     }
 
+    /** A loader of this module's classes alone, recording the names it is asked for. */
+    private static final class Recording extends java.net.URLClassLoader {
+        final List<String> asked = new ArrayList<>();
+
+        Recording() throws java.net.MalformedURLException {
+            super(new java.net.URL[] {loaderClasses().toUri().toURL()}, getPlatformClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            synchronized (asked) {
+                asked.add(name);
+            }
+            return super.loadClass(name, resolve);
+        }
+
+        boolean loaded(String name) {
+            return findLoadedClass(name) != null;
+        }
+    }
+
+    @Test
+    void loadLaunchClassesWhenCalledThenEveryLaunchClassIsLoadedStartingFromTheLast() throws Exception {
+        try (Recording loader = new Recording()) {
+            // linking Launcher (its verification loads ArchiveClassLoader) happens here, before the call
+            java.lang.reflect.Method load = loader.loadClass(Launcher.class.getName()).getDeclaredMethod("loadLaunchClasses");
+            load.setAccessible(true);
+            int before = loader.asked.size();
+
+            load.invoke(null);
+
+            // what the second thread does, in a loader where the launch has loaded none of them yet
+            assertThat(Launcher.LAUNCH_CLASSES).allMatch(loader::loaded);
+            assertThat(loader.asked.subList(before, loader.asked.size()).stream()
+                    .filter(n -> n.startsWith("dev.hermetic.loader.")).findFirst())
+                    .contains(Launcher.LAUNCH_CLASSES[Launcher.LAUNCH_CLASSES.length - 1]);
+        }
+    }
+
     @Test
     void mainWhenTrainingACdsArchiveThenAClassLoadedButNeverLinkedIsArchivedToo() throws Exception {
         Path archive = pack("app.Main");

@@ -53,18 +53,24 @@ final class AppInputs implements Closeable {
     }
 
     private void openJar(Path jar) throws IOException {
+        JarFile file;
         try {
-            JarFile file = new JarFile(jar.toFile(), false);
-            jars.add(file);
-            if (firstJarManifest == null) {
-                firstJarManifest = file.getManifest();
-            }
-            for (Enumeration<JarEntry> e = file.entries(); e.hasMoreElements(); ) {
-                JarEntry entry = e.nextElement();
-                add(new InputFile(entry.getName(), entry.getSize(), jar, () -> read(file, entry)));
-            }
+            file = new JarFile(jar.toFile(), false);
         } catch (ZipException e) {
             throw new PackException(jar, "--app: not a jar or directory (" + e.getMessage() + ")");
+        }
+        jars.add(file);
+        if (firstJarManifest == null) {
+            try {
+                firstJarManifest = file.getManifest();
+            } catch (ZipException e) {
+                // a jar whose manifest entry is corrupt, named as any unreadable entry is (InputFile#read)
+                throw new PackException(jar, "cannot read " + JarFile.MANIFEST_NAME + ": " + e, e);
+            }
+        }
+        for (Enumeration<JarEntry> e = file.entries(); e.hasMoreElements(); ) {
+            JarEntry entry = e.nextElement();
+            add(new InputFile(entry.getName(), entry.getSize(), jar, () -> read(file, entry)));
         }
     }
 

@@ -78,13 +78,28 @@ class AppInputsTests {
     }
 
     @Test
-    void readWhenAJarEntryIsCorruptThenFailsNamingTheJarAndTheEntry() throws IOException {
-        Path jar = jar().deflated("a.txt", TEXT).write(tmp.resolve("corrupt.jar"));
+    void openWhenTheJarsManifestIsCorruptThenFailsNamingTheJarAndTheManifest() throws IOException {
+        Path jar = jar().deflated("META-INF/MANIFEST.MF", TEXT).write(tmp.resolve("corrupt-manifest.jar"));
+        corruptFirstEntry(jar);
+
+        assertThatThrownBy(() -> AppInputs.open(List.of(jar)))
+                .isExactlyInstanceOf(PackException.class)
+                .hasMessage(jar + ": cannot read META-INF/MANIFEST.MF: java.util.zip.ZipException: invalid block type");
+    }
+
+    /** Makes the first entry's deflate data start with a reserved block type. */
+    private static void corruptFirstEntry(Path jar) throws IOException {
         byte[] bytes = Files.readAllBytes(jar);
         ByteBuffer zip = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int data = 30 + zip.getShort(26) + zip.getShort(28); // the local header, then the deflate data
-        bytes[data] = (byte) 0xFF; // a reserved block type
+        bytes[data] = (byte) 0xFF;
         Files.write(jar, bytes);
+    }
+
+    @Test
+    void readWhenAJarEntryIsCorruptThenFailsNamingTheJarAndTheEntry() throws IOException {
+        Path jar = jar().deflated("a.txt", TEXT).write(tmp.resolve("corrupt.jar"));
+        corruptFirstEntry(jar);
         try (AppInputs inputs = AppInputs.open(List.of(jar))) {
             assertThatThrownBy(() -> inputs.files().get("a.txt").read())
                     .isExactlyInstanceOf(PackException.class)

@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -301,6 +302,10 @@ public final class TestArchives {
          * @return the module's id, for {@link #app(String, byte[], int)}
          */
         public int module(String source, byte[] bytes, ValidationMode mode) {
+            return declare(source, Objects.requireNonNull(bytes, "bytes"), mode);
+        }
+
+        private int declare(String source, byte[] bytes, ValidationMode mode) {
             sources.put(source, bytes);
             modes.add(mode);
             return modes.size() - 1;
@@ -313,7 +318,7 @@ public final class TestArchives {
          * @return the module's id, for {@link #app(String, byte[], int)}
          */
         public int moduleWithoutSource(String source) {
-            return module(source, null, ValidationMode.TRUSTED);
+            return declare(source, null, ValidationMode.TRUSTED);
         }
 
         /** Adds an application class or resource ({@code app/Main.class}) without a module. */
@@ -373,14 +378,11 @@ public final class TestArchives {
                 }
                 for (Map.Entry<String, byte[]> e : sources.entrySet()) {
                     int id = modules.size();
-                    if (e.getValue() == null) {
-                        modules.add(new Module(id, e.getKey(), -1, modes.get(id), new byte[Module.HASH_LENGTH], 0, 0,
-                                61, 17, "--release 17"));
-                        continue;
-                    }
-                    long offset = put(zip, counter, ArchiveLayout.SOURCES + e.getKey(), e.getValue(), true);
-                    modules.add(new Module(id, e.getKey(), offset, modes.get(id), sha256(e.getValue()),
-                            e.getValue().length, TIME, 61, 17, "--release 17"));
+                    byte[] source = e.getValue(); // null: not shipped, as the packer records such a module
+                    long offset = source == null ? -1 : put(zip, counter, ArchiveLayout.SOURCES + e.getKey(), source, true);
+                    modules.add(new Module(id, e.getKey(), offset, modes.get(id),
+                            source == null ? new byte[Module.HASH_LENGTH] : sha256(source),
+                            source == null ? 0 : source.length, source == null ? 0 : TIME, 61, 17, "--release 17"));
                 }
                 for (Map.Entry<String, byte[]> e : app.entrySet()) {
                     long offset = put(zip, counter, ArchiveLayout.CLASSES + e.getKey(), e.getValue(), true);
