@@ -174,8 +174,8 @@ public final class Launcher {
      * its core with the JIT, the second thread gets through a quarter to a half of them before the two
      * meet: 3.5 ms of a JDK 17 hello world ({@code benchmarks/README.md}, fifth round; no measurable
      * change on JDK 25, where the forms come first). Their static initialisers read nothing the launch
-     * sets up and name no other class of the list, so which thread runs one makes no difference and the
-     * two threads cannot wait on each other's.
+     * sets up and name no other class of the list ({@code LauncherTests} reads them), so which thread runs
+     * one makes no difference and the two threads cannot wait on each other's.
      */
     static void loadLaunchClasses() throws ClassNotFoundException {
         if (System.getProperty(LoaderSettings.CHECK_PROPERTY) == null) {

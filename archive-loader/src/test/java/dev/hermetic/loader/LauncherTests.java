@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -288,6 +289,43 @@ class LauncherTests {
 
     static Stream<String> preloadSettings() {
         return Stream.of("false", "true");
+    }
+
+    /**
+     * The second thread initialises the launch classes from the last while the launch initialises them
+     * from the first: a static initialiser that named another of them could make each thread wait for the
+     * other's. The initialisers' code, as {@code javap} prints it, names none.
+     */
+    @Test
+    void launchClassesWhenTheirStaticInitialisersAreReadThenNoneNamesAnotherLaunchClass() {
+        java.util.spi.ToolProvider javap = java.util.spi.ToolProvider.findFirst("javap").orElseThrow();
+        Set<String> launch = Set.of(Launcher.LAUNCH_CLASSES);
+        java.util.regex.Pattern named = java.util.regex.Pattern.compile("dev/hermetic/loader/[A-Za-z0-9_/$]+");
+        List<String> withInitialisers = new ArrayList<>();
+        for (String name : Launcher.LAUNCH_CLASSES) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            int status = javap.run(new java.io.PrintWriter(out), new java.io.PrintWriter(out), "-c", "-p",
+                    loaderClasses().resolve(name.replace('.', '/') + ".class").toString());
+            assertThat(status).as("%s", out).isZero();
+            String text = out.toString();
+            int start = text.indexOf("  static {};");
+            if (start >= 0) {
+                withInitialisers.add(name);
+            }
+            String initialiser = start < 0 ? "" : text.substring(start, text.indexOf("\n\n", start) < 0 ? text.length()
+                    : text.indexOf("\n\n", start));
+            java.util.regex.Matcher m = named.matcher(initialiser);
+            List<String> others = new ArrayList<>();
+            while (m.find()) {
+                String other = m.group().replace('/', '.');
+                if (!other.equals(name) && launch.contains(other)) {
+                    others.add(other);
+                }
+            }
+            assertThat(others).as("launch classes named by the static initialiser of %s", name).isEmpty();
+        }
+        // the parsing found them: registerAsParallelCapable, an enum's constants
+        assertThat(withInitialisers).contains(ArchiveClassLoader.class.getName(), LoaderSettings.Check.class.getName());
     }
 
     /** A loader of this module's classes alone, recording the names it is asked for. */
