@@ -182,10 +182,7 @@ final class ChildJvms {
 
     /** @return the second line of {@code java -version}: the runtime's build */
     private static String version(Path java) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out.lines().skip(1).findFirst().orElse("?").trim();
+        return run(java, List.of(), List.of("-version")).lines().skip(1).findFirst().orElse("?").trim();
     }
 
     /**
@@ -200,7 +197,7 @@ final class ChildJvms {
         System.out.printf(Locale.ROOT, "JDK %s (%s), JDK 25: %s, %d cores, load average at start %s%n",
                 Runtime.version(), System.getProperty("java.vendor"), has25 ? version(java25) : "none",
                 Runtime.getRuntime().availableProcessors(), loadAverage());
-        return has25 ? caches : caches.stream().filter(c -> !c.equals("jdk25") && !c.equals("aot")).toList();
+        return has25 ? caches : caches.stream().filter(c -> !onJdk25(c)).toList();
     }
 
     /** @return value ÷ the reference's median, two decimals; empty without a reference */

@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -192,15 +191,8 @@ public final class RealAppBenchmark {
                 }
                 ZipEntry stored = new ZipEntry(entry.getName());
                 stored.setMethod(ZipEntry.STORED);
-                stored.setSize(bytes.length);
-                stored.setCompressedSize(bytes.length);
-                CRC32 crc = new CRC32();
-                crc.update(bytes);
-                stored.setCrc(crc.getValue());
                 stored.setTime(entry.getTime());
-                zip.putNextEntry(stored);
-                zip.write(bytes);
-                zip.closeEntry();
+                SyntheticApp.put(zip, stored, bytes);
             }
         }
         return out;

@@ -19,6 +19,7 @@ import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
@@ -393,36 +394,37 @@ public final class SyntheticApp {
         }
         Path tmp = jar.resolveSibling(jar.getFileName() + ".tmp");
         try (OutputStream raw = Files.newOutputStream(tmp); JarOutputStream out = new JarOutputStream(raw)) {
-            ZipEntry me = entry("META-INF/MANIFEST.MF", null, stored);
+            ZipEntry me = entry("META-INF/MANIFEST.MF", stored);
             byte[] mf;
             var bytes = new java.io.ByteArrayOutputStream();
             manifest.write(bytes);
             mf = bytes.toByteArray();
-            put(out, me, mf, stored);
+            put(out, me, mf);
             java.util.Set<String> dirs = new java.util.TreeSet<>();
             for (Path f : files) {
                 String name = classes.relativize(f).toString().replace('\\', '/');
                 for (int i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
                     String dir = name.substring(0, i + 1);
                     if (dirs.add(dir)) {
-                        put(out, entry(dir, null, stored), new byte[0], stored);
+                        put(out, entry(dir, stored), new byte[0]);
                     }
                 }
-                put(out, entry(name, null, stored), Files.readAllBytes(f), stored);
+                put(out, entry(name, stored), Files.readAllBytes(f));
             }
         }
         Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static ZipEntry entry(String name, byte[] unused, boolean stored) {
+    private static ZipEntry entry(String name, boolean stored) {
         ZipEntry e = new ZipEntry(name);
         e.setLastModifiedTime(TIME);
         e.setMethod(stored ? ZipEntry.STORED : ZipEntry.DEFLATED);
         return e;
     }
 
-    private static void put(JarOutputStream out, ZipEntry e, byte[] data, boolean stored) throws IOException {
-        if (stored) {
+    /** Writes an entry; a STORED one gets the sizes and CRC-32 a zip needs before its data. */
+    static void put(ZipOutputStream out, ZipEntry e, byte[] data) throws IOException {
+        if (e.getMethod() == ZipEntry.STORED) {
             CRC32 crc = new CRC32();
             crc.update(data);
             e.setSize(data.length);

@@ -63,9 +63,9 @@ final class AppInputs implements Closeable {
         if (firstJarManifest == null) {
             try {
                 firstJarManifest = file.getManifest();
-            } catch (ZipException e) {
-                // a jar whose manifest entry is corrupt, named as any unreadable entry is (InputFile#read)
-                throw new PackException(jar, "cannot read " + JarFile.MANIFEST_NAME + ": " + e, e);
+            } catch (IOException e) {
+                // a jar whose manifest entry is corrupt: named as any unreadable entry is
+                throw InputFile.unreadable(jar, JarFile.MANIFEST_NAME, e);
             }
         }
         for (Enumeration<JarEntry> e = file.entries(); e.hasMoreElements(); ) {

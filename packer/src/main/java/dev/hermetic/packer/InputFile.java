@@ -44,8 +44,13 @@ record InputFile(String name, long size, Path origin, Content content) {
         } catch (PackException e) {
             throw e;
         } catch (IOException e) {
-            throw new PackException(input(), "cannot read " + name + ": " + e, e);
+            throw unreadable(input(), name, e);
         }
+    }
+
+    /** @return the failure of a file of an input that cannot be read, naming the input and the file */
+    static PackException unreadable(Path input, String name, IOException e) {
+        return new PackException(input, "cannot read " + name + ": " + e, e);
     }
 
     /** @return the input it came from, else (a file made in memory) its own name */

@@ -54,7 +54,7 @@ public record Inspection(Path archive, long size, int indexVersion, int indexSiz
         try (Archive archive = Archive.open(file)) {
             List<List<IndexedEntry>> byContainer = new ArrayList<>();
             List<List<String>> caches = new ArrayList<>();
-            for (int i = 0; i < archive.containers().size(); i++) {
+            for (int i = 0; i < archive.containerCount(); i++) {
                 byContainer.add(new ArrayList<>());
             }
             List<Module> modules = archive.modules();

@@ -215,11 +215,7 @@ final class IndexReader {
         return module;
     }
 
-    IndexedEntry entry(int nameId, int which) throws IOException {
-        return entry(nameId, which, name(nameId));
-    }
-
-    /** The same, for a caller that found the id by its name: the name is not decoded again. */
+    /** One of a name's entries, for a caller that found the id by its name: the name is not decoded again. */
     IndexedEntry entry(int nameId, int which, String name) throws IOException {
         int record = nameRecord(nameId);
         int location = bytes.getInt(record + 8) + which;

@@ -43,7 +43,10 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
         return new Seal(0, 0, 0, 0, 0, new byte[IndexLayout.DIGEST_SIZE]).toComment();
     }
 
-    /** Formats by hand: {@code String.format} costs milliseconds the first time, on the launch path. */
+    /**
+     * Formats by hand, on the launch path (parsing formats back): {@code String.format} costs milliseconds
+     * the first time, and {@link Sha256#hex}'s {@code HexFormat} is a class more before every {@code main}.
+     */
     String toComment() {
         StringBuilder comment = new StringBuilder(PREFIX.length() + 150).append(PREFIX);
         hex(comment, indexOffset, 16).append('+');

@@ -89,9 +89,9 @@ class IndexWriterTests {
         int id = reader.find("META-INF/services/x.Y");
         assertThat(id).isNotNegative();
         assertThat(reader.locationCount(id)).isEqualTo(3);
-        assertThat(reader.entry(id, 0)).isEqualTo(entry("META-INF/services/x.Y", 0, 30, 0));
-        assertThat(reader.entry(id, 1)).isEqualTo(entry("META-INF/services/x.Y", 1, 130, -1));
-        assertThat(reader.entry(id, 2)).isEqualTo(entry("META-INF/services/x.Y", 2, 230, -1));
+        assertThat(reader.entries(id).get(0)).isEqualTo(entry("META-INF/services/x.Y", 0, 30, 0));
+        assertThat(reader.entries(id).get(1)).isEqualTo(entry("META-INF/services/x.Y", 1, 130, -1));
+        assertThat(reader.entries(id).get(2)).isEqualTo(entry("META-INF/services/x.Y", 2, 230, -1));
         assertThat(reader.module(id)).isZero();
     }
 
@@ -103,7 +103,7 @@ class IndexWriterTests {
 
         IndexReader reader = new IndexReader(FILE, writer.toBytes());
 
-        assertThat(reader.entry(reader.find("big.bin"), 0)).isEqualTo(big);
+        assertThat(reader.entries(reader.find("big.bin")).get(0)).isEqualTo(big);
     }
 
     @Test
@@ -127,7 +127,7 @@ class IndexWriterTests {
             int id = reader.find(names.get(i));
             assertThat(id).as(names.get(i)).isNotNegative();
             assertThat(reader.name(id)).isEqualTo(names.get(i));
-            assertThat(reader.entry(id, 0).dataOffset()).isEqualTo(i);
+            assertThat(reader.entries(id).get(0).dataOffset()).isEqualTo(i);
         }
         assertThat(reader.find("p0/C1.class")).isEqualTo(-1);
         assertThat(reader.find("p0/C0.clas")).isEqualTo(-1);
