@@ -15,7 +15,7 @@ import java.util.jar.Manifest;
  * writes {@code Launcher-Agent-Class: dev.hermetic.loader.AgentLauncher} and the application's agent as
  * {@value #AGENT_CLASS}. {@code java -jar} loads this class with the system class loader, which sees only
  * the archive's root, and calls {@link #agentmain(String, Instrumentation)} before {@code main}; this
- * opens the archive's {@link ArchiveClassLoader} (the one {@link Launcher} then runs {@code main} with,
+ * opens the archive's {@link ArchiveClassLoader} (the one {@link Launch} then runs {@code main} with,
  * so the agent and the application share their classes and statics) and calls the application agent's
  * {@code agentmain} as the JDK calls a {@code Launcher-Agent-Class}: {@code agentmain(String,
  * Instrumentation)}, else {@code agentmain(String)}, which must be public, with the same arguments.
@@ -36,7 +36,9 @@ public final class AgentLauncher {
      * @throws Throwable what the application's agent throws, or why it cannot be called
      */
     public static void agentmain(String args, Instrumentation instrumentation) throws Throwable {
-        ArchiveClassLoader loader = Launcher.openArchive();
+        // the launch then stays in the application class loader, where this agent's loader is
+        Launcher.agentRan = true;
+        ArchiveClassLoader loader = Launch.openArchive();
         String agentClass = agentClass();
         if (agentClass == null) {
             throw new IllegalStateException("the archive's manifest names no " + AGENT_CLASS);

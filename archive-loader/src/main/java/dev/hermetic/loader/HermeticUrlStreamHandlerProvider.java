@@ -6,15 +6,32 @@ import java.net.spi.URLStreamHandlerProvider;
 /**
  * Registers the {@code hermetic:} scheme with the JDK, so that {@code new URL("hermetic:...")} works in
  * any code and thread, also code that never saw an {@link ArchiveClassLoader}. Listed in this jar's
- * {@code META-INF/services}, which the packer copies to every archive's root.
+ * {@code META-INF/services}, which the packer copies to every archive's root. The JDK loads it with the
+ * application class loader; when the launch runs in the {@linkplain LauncherClassLoader launcher's own
+ * loader}, where the archive's loaders hold their archives open, it hands the scheme to its copy there.
  */
 public final class HermeticUrlStreamHandlerProvider extends URLStreamHandlerProvider {
     /** Called by {@link java.util.ServiceLoader}. */
     public HermeticUrlStreamHandlerProvider() {
     }
 
+    /** This provider in the launcher's own loader, whose archives are open there; made at the first need. */
+    private URLStreamHandlerProvider launcher;
+
     @Override
     public URLStreamHandler createURLStreamHandler(String protocol) {
-        return HermeticUrls.PROTOCOL.equals(protocol) ? HermeticUrls.HANDLER : null;
+        if (!HermeticUrls.PROTOCOL.equals(protocol)) {
+            return null;
+        }
+        LauncherClassLoader own = Launcher.own();
+        if (own == null) {
+            return HermeticUrls.HANDLER;
+        }
+        synchronized (this) {
+            if (launcher == null) {
+                launcher = own.urlStreamHandlerProvider();
+            }
+        }
+        return launcher.createURLStreamHandler(protocol);
     }
 }

@@ -99,7 +99,7 @@ class ClassPathLookupTests {
         Files.write(appDir.resolve("app/Main.class"), main.get("app/Main.class"));
         mrJar = Files.write(shared.resolve("mr.jar"), TestArchives.jar(mr, "mr/r.txt"));
         plainJar = Files.write(shared.resolve("plain.jar"), TestArchives.jar(plain));
-        archive = TestArchives.archive("app.Main").launcherManifest().rootTree(Jvms.loaderClasses())
+        archive = TestArchives.archive("app.Main").launcher(Jvms.loaderClasses())
                 .app("app/Main.class", main.get("app/Main.class"))
                 .lib("mr.jar", Files.readAllBytes(mrJar)).lib("plain.jar", Files.readAllBytes(plainJar))
                 .write(shared.resolve("app.jar")).path();

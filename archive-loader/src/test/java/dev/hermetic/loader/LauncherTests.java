@@ -51,6 +51,17 @@ class LauncherTests {
             + "                System.out.println(new String(in.readAllBytes(), \"UTF-8\"));\n"
             + "            }\n"
             + "            System.out.println(Class.forName(\"dep.Dep\", true, context).getMethod(\"hello\").invoke(null));\n"
+            + "        } else if (mode.equals(\"launcher\")) {\n"
+            + "            // the loader that defined the archive's class loader\n"
+            + "            System.out.println(Main.class.getClassLoader().getClass().getClassLoader().getClass().getName());\n"
+            + "        } else if (mode.equals(\"url\")) {\n"
+            + "            // a hermetic: URL parsed from its text: the JDK asks the URL handler provider of the archive's root\n"
+            + "            java.net.URL found = Thread.currentThread().getContextClassLoader().getResource(\"dep/res.txt\");\n"
+            + "            java.net.URLConnection connection = java.net.URI.create(found.toExternalForm()).toURL().openConnection();\n"
+            + "            try (InputStream in = connection.getInputStream()) {\n"
+            + "                System.out.println(new String(in.readAllBytes(), \"UTF-8\"));\n"
+            + "            }\n"
+            + "            System.out.println(connection.getClass().getClassLoader().getClass().getName());\n"
             + "        } else if (mode.equals(\"unused\")) {\n"
             + "            // loaded by name and never used: never linked\n"
             + "            System.out.println(Class.forName(\"app.Broken\", false, Main.class.getClassLoader()).getName());\n"
@@ -138,8 +149,7 @@ class LauncherTests {
     private Path pack(Path file, String mainClass) throws IOException {
         Files.createDirectories(file.getParent());
         return TestArchives.archive(mainClass)
-                .launcherManifest()
-                .rootTree(loaderClasses())
+                .launcher(loaderClasses())
                 .app("app/Main.class", classes.get("app/Main.class"))
                 .app("app/Broken.class", classes.get("app/Broken.class"))
                 .lib("dep.jar", depJar)
@@ -259,10 +269,68 @@ class LauncherTests {
                 .doesNotContain(spun.toArray(new String[0]));
     }
 
+    @Test
+    void mainWhenTheArchiveHoldsTheLauncherClassesThenTheLaunchRunsInALauncherClassLoader() throws Exception {
+        Path archive = pack("app.Main");
+
+        Run run = java("-jar", archive.toString(), "launcher");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().strip()).isEqualTo(LauncherClassLoader.class.getName());
+    }
+
+    @Test
+    void mainWhenAHermeticUrlIsParsedFromItsTextThenTheLauncherLoadersHandlerReadsIt() throws Exception {
+        Path archive = pack("app.Main");
+
+        Run run = java("-jar", archive.toString(), "url");
+
+        // the provider the JDK finds at the root hands the scheme to its copy in the launcher's loader
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().lines()).containsExactly("dep resource", LauncherClassLoader.class.getName());
+    }
+
+    @Test
+    void mainWhenHermeticLauncherIsAppThenTheLaunchRunsInTheApplicationClassLoader() throws Exception {
+        Path archive = pack("app.Main");
+
+        Run run = java("-Dhermetic.launcher=app", "-jar", archive.toString(), "launcher");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().strip()).isEqualTo(ClassLoader.getSystemClassLoader().getClass().getName());
+    }
+
+    @Test
+    void mainWhenTheArchiveHasNoTableOfLauncherClassesThenTheLaunchRunsInTheApplicationClassLoader() throws Exception {
+        Path archive = TestArchives.archive("app.Main").launcherManifest().rootTree(loaderClasses())
+                .app("app/Main.class", classes.get("app/Main.class"))
+                .write(dir.resolve("old.jar")).path();
+
+        Run run = java("-jar", archive.toString(), "launcher");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().strip()).isEqualTo(ClassLoader.getSystemClassLoader().getClass().getName());
+    }
+
+    @Test
+    void mainWhenTheTableOfLauncherClassesIsCorruptThenFailsNamingTheArchiveAndTheEntry() throws Exception {
+        Path archive = TestArchives.archive("app.Main").root("META-INF/", new byte[0]).launcherManifest()
+                .root(LauncherClassLoader.ENTRY, "not a table".getBytes(UTF_8)).rootTree(loaderClasses())
+                .app("app/Main.class", classes.get("app/Main.class"))
+                .write(dir.resolve("corrupt.jar")).path();
+
+        Run run = java("-jar", archive.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip()).isEqualTo("Error: " + archive + ": " + LauncherClassLoader.ENTRY
+                + ": not a table of launcher classes of version 1");
+    }
+
     @ParameterizedTest(name = "hermetic.preload={0}")
     @MethodSource("preloadSettings")
     void mainWhenLaunchedThenTheLoaderClassesBeforeMainAreTheLaunchClassesInOrder(String preload) throws Exception {
-        TestArchives.Builder builder = TestArchives.archive("app.Main").launcherManifest().rootTree(loaderClasses());
+        TestArchives.Builder builder = TestArchives.archive("app.Main").launcher(loaderClasses());
         int module = builder.moduleWithoutSource("app/Main.java");
         Path archive = builder.app("app/Main.class", classes.get("app/Main.class"), module)
                 .write(dir.resolve("app.jar")).path();
@@ -276,14 +344,15 @@ class LauncherTests {
         for (String line : beforeMain.split("\n")) {
             // [0.052s][info][class,load] NAME source: LOCATION
             String name = line.substring(line.indexOf("] ") + 2).replaceFirst(" source: .*", "");
-            if (name.startsWith("dev.hermetic.loader.") && !name.startsWith(Launcher.class.getName())) {
+            // not Launcher and LauncherClassLoader, which start every launch, nor Launch and its thread
+            if (name.startsWith("dev.hermetic.loader.") && !name.startsWith(Launch.class.getName())) {
                 loaded.add(name);
             }
         }
         if (preload.equals("false")) {
-            assertThat(loaded).containsExactly(Launcher.LAUNCH_CLASSES);
+            assertThat(loaded).containsExactly(Launch.LAUNCH_CLASSES);
         } else {
-            assertThat(loaded).containsExactlyInAnyOrder(Launcher.LAUNCH_CLASSES);
+            assertThat(loaded).containsExactlyInAnyOrder(Launch.LAUNCH_CLASSES);
         }
     }
 
@@ -299,10 +368,10 @@ class LauncherTests {
     @Test
     void launchClassesWhenTheirStaticInitialisersAreReadThenNoneNamesAnotherLaunchClass() {
         java.util.spi.ToolProvider javap = java.util.spi.ToolProvider.findFirst("javap").orElseThrow();
-        Set<String> launch = Set.of(Launcher.LAUNCH_CLASSES);
+        Set<String> launch = Set.of(Launch.LAUNCH_CLASSES);
         java.util.regex.Pattern named = java.util.regex.Pattern.compile("dev/hermetic/loader/[A-Za-z0-9_/$]+");
         List<String> withInitialisers = new ArrayList<>();
-        for (String name : Launcher.LAUNCH_CLASSES) {
+        for (String name : Launch.LAUNCH_CLASSES) {
             java.io.StringWriter out = new java.io.StringWriter();
             int status = javap.run(new java.io.PrintWriter(out), new java.io.PrintWriter(out), "-c", "-p",
                     loaderClasses().resolve(name.replace('.', '/') + ".class").toString());
@@ -352,18 +421,18 @@ class LauncherTests {
     @Test
     void loadLaunchClassesWhenCalledThenEveryLaunchClassIsLoadedStartingFromTheLast() throws Exception {
         try (Recording loader = new Recording()) {
-            // linking Launcher (its verification loads ArchiveClassLoader) happens here, before the call
-            java.lang.reflect.Method load = loader.loadClass(Launcher.class.getName()).getDeclaredMethod("loadLaunchClasses");
+            // linking Launch (its verification loads ArchiveClassLoader) happens here, before the call
+            java.lang.reflect.Method load = loader.loadClass(Launch.class.getName()).getDeclaredMethod("loadLaunchClasses");
             load.setAccessible(true);
             int before = loader.asked.size();
 
             load.invoke(null);
 
             // what the second thread does, in a loader where the launch has loaded none of them yet
-            assertThat(Launcher.LAUNCH_CLASSES).allMatch(loader::loaded);
+            assertThat(Launch.LAUNCH_CLASSES).allMatch(loader::loaded);
             assertThat(loader.asked.subList(before, loader.asked.size()).stream()
                     .filter(n -> n.startsWith("dev.hermetic.loader.")).findFirst())
-                    .contains(Launcher.LAUNCH_CLASSES[Launcher.LAUNCH_CLASSES.length - 1]);
+                    .contains(Launch.LAUNCH_CLASSES[Launch.LAUNCH_CLASSES.length - 1]);
         }
     }
 

@@ -57,7 +57,7 @@ class NativeLibrariesTests {
                     public static void main(String[] args) { System.out.println("answer " + answer()); }
                 }
                 """));
-        Path archive = TestArchives.archive("nat.Answer").launcherManifest().rootTree(Jvms.loaderClasses())
+        Path archive = TestArchives.archive("nat.Answer").launcher(Jvms.loaderClasses())
                 .app("nat/Answer.class", classes.get("nat/Answer.class"))
                 .lib("native.jar", TestArchives.jar(Map.of(library.getFileName().toString(), Files.readAllBytes(library))))
                 .write(dir.resolve("app.jar")).path();

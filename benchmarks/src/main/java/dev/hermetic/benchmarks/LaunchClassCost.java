@@ -28,7 +28,7 @@ import java.util.jar.JarFile;
  */
 public final class LaunchClassCost {
     /**
-     * The loader classes a trusted launch loads after {@code Launcher} ({@code Launcher.LAUNCH_CLASSES},
+     * The loader classes a trusted launch loads after {@code Launch} ({@code Launch.LAUNCH_CLASSES},
      * which {@code LaunchClassCostTests} compares), in an order where the classes a class's verification
      * needs come first ({@code lookup} links each class as it defines it).
      */

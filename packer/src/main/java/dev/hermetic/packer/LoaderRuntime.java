@@ -2,6 +2,7 @@ package dev.hermetic.packer;
 
 import dev.hermetic.loader.HermeticUrlStreamHandlerProvider;
 import dev.hermetic.loader.Launcher;
+import dev.hermetic.loader.LauncherClassLoader;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -11,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
@@ -27,6 +30,7 @@ final class LoaderRuntime {
 
     /** Read at the first pack: they are this packer's own classes, which do not change while it runs. */
     private static List<InputFile> cached;
+    private static byte[] launcherClasses;
 
     private LoaderRuntime() {
     }
@@ -42,6 +46,24 @@ final class LoaderRuntime {
             cached = read();
         }
         return cached;
+    }
+
+    /**
+     * @return the {@link LauncherClassLoader#ENTRY} of these classes (all of them, in name order), from which
+     *         a launch defines them in one read
+     */
+    static synchronized byte[] launcherClasses() throws IOException {
+        if (launcherClasses == null) {
+            Map<String, byte[]> classes = new LinkedHashMap<>();
+            for (InputFile file : files()) {
+                if (file.name().endsWith(".class")) {
+                    String name = file.name();
+                    classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), file.read());
+                }
+            }
+            launcherClasses = LauncherClassLoader.write(classes);
+        }
+        return launcherClasses;
     }
 
     private static List<InputFile> read() throws IOException {

@@ -8,6 +8,7 @@ import static dev.hermetic.packer.TestFixtures.writeSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hermetic.loader.Launcher;
+import dev.hermetic.loader.LauncherClassLoader;
 import dev.hermetic.loader.archive.Archive;
 import dev.hermetic.loader.archive.IndexedEntry;
 
@@ -92,6 +93,8 @@ class InteroperabilityTests {
         expected = new LinkedHashMap<>();
         expected.put("META-INF/", null);
         expected.put("META-INF/MANIFEST.MF", null);
+        // third, where a launch looks for it; its content is LauncherClassLoaderTests' and PackerTests' concern
+        expected.put(LauncherClassLoader.ENTRY, null);
         // The launcher and its service registration, in name order.
         Map<String, byte[]> launcher = new TreeMap<>();
         for (String name : loaderClassNames()) {

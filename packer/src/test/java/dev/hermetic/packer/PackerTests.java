@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hermetic.loader.ArchiveClassLoader;
+import dev.hermetic.loader.LauncherClassLoader;
+import dev.hermetic.loader.Launcher;
 import dev.hermetic.loader.archive.Archive;
 import dev.hermetic.loader.archive.ArchiveLayout;
 import dev.hermetic.loader.archive.Container;
@@ -137,6 +139,32 @@ class PackerTests {
                     "com/example/Greeting.java", List.of("com/example/Greeting.class"),
                     "com/example/Main.java", List.of("com/example/Helper.class", "com/example/Main$Inner.class",
                             "com/example/Main.class")));
+        }
+    }
+
+    @Test
+    void packWhenWrittenThenTheThirdEntryIsTheTableOfEveryLauncherClassAtTheRoot() throws IOException {
+        Path out = tmp.resolve("app.jar");
+
+        Packer.pack(PackOptions.builder().out(out).mainClass(MAIN).addApp(compiledApp()).build());
+
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(out.toFile())) {
+            List<? extends java.util.zip.ZipEntry> entries = java.util.Collections.list(zip.entries());
+            assertThat(entries.get(LauncherClassLoader.POSITION).getName()).isEqualTo(LauncherClassLoader.ENTRY);
+            assertThat(entries.get(LauncherClassLoader.POSITION).getMethod()).isEqualTo(java.util.zip.ZipEntry.STORED);
+            Map<String, byte[]> root = new java.util.TreeMap<>();
+            for (java.util.zip.ZipEntry entry : entries) {
+                String name = entry.getName();
+                if (name.startsWith("dev/hermetic/loader/") && name.endsWith(".class")) {
+                    try (java.io.InputStream in = zip.getInputStream(entry)) {
+                        root.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), in.readAllBytes());
+                    }
+                }
+            }
+            assertThat(root).containsKeys(Launcher.class.getName(), ArchiveClassLoader.class.getName());
+            try (java.io.InputStream in = zip.getInputStream(entries.get(LauncherClassLoader.POSITION))) {
+                assertThat(in.readAllBytes()).isEqualTo(LauncherClassLoader.write(root));
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.hermetic.loader.archive;
 
+import dev.hermetic.loader.LauncherClassLoader;
+
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
@@ -37,7 +39,7 @@ import javax.tools.ToolProvider;
  * <p>How a fixture is made ({@link Builder#write}):
  * <ol>
  *   <li>{@link ZipOutputStream} writes the archive through a byte-counting stream: first the root
- *       entries (manifest, launcher classes; DEFLATED, not indexed), then each module's source under
+ *       entries (manifest, launcher classes; not indexed), then each module's source under
  *       {@link ArchiveLayout#SOURCES}, the application entries under {@link ArchiveLayout#CLASSES} and
  *       the nested jars under {@link ArchiveLayout#LIB}, all STORED with size and CRC-32 set up front so
  *       that no data descriptor follows them. After each {@code putNextEntry} the counter stands at the
@@ -290,6 +292,27 @@ public final class TestArchives {
             return this;
         }
 
+        /**
+         * Adds what the packer puts at an archive's root: {@code META-INF/}, the {@linkplain #launcherManifest
+         * launcher manifest}, the table of the launcher's classes ({@link LauncherClassLoader#ENTRY}) and
+         * every file under the directory of the launcher's classes.
+         */
+        public Builder launcher(Path loaderClasses) throws IOException {
+            Map<String, byte[]> tree = readTree(loaderClasses);
+            Map<String, byte[]> classes = new TreeMap<>();
+            for (Map.Entry<String, byte[]> file : tree.entrySet()) {
+                String name = file.getKey();
+                if (name.endsWith(".class")) {
+                    classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), file.getValue());
+                }
+            }
+            root("META-INF/", new byte[0]);
+            launcherManifest();
+            root(LauncherClassLoader.ENTRY, LauncherClassLoader.write(classes));
+            root.putAll(tree);
+            return this;
+        }
+
         /** Adds a manifest starting the launcher, with {@code Start-Class} naming the main class. */
         public Builder launcherManifest() {
             return root("META-INF/MANIFEST.MF", ("Manifest-Version: 1.0\r\nMain-Class: dev.hermetic.loader.Launcher\r\n"
@@ -374,7 +397,7 @@ public final class TestArchives {
             try (Counting counter = new Counting(new BufferedOutputStream(Files.newOutputStream(file)));
                  ZipOutputStream zip = new ZipOutputStream(counter)) {
                 for (Map.Entry<String, byte[]> e : root.entrySet()) {
-                    put(zip, counter, e.getKey(), e.getValue(), false);
+                    put(zip, counter, e.getKey(), e.getValue(), true);
                 }
                 for (Map.Entry<String, byte[]> e : sources.entrySet()) {
                     int id = modules.size();

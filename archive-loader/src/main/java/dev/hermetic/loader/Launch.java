@@ -1,0 +1,201 @@
+package dev.hermetic.loader;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * The launch itself, which {@link Launcher} runs, in the launcher's own loader when it can: opens the
+ * archive it was loaded from, makes an {@link ArchiveClassLoader} over it the thread context class
+ * loader, and runs the application's {@code main} with the same arguments. Standard streams, exit codes
+ * and uncaught exceptions pass through as with {@code java -cp}: an exception thrown by {@code main}
+ * propagates with the launcher's own frames removed from its stack trace, so the JVM prints what
+ * {@code java -cp} would. Kept small on purpose: every class loaded before {@code main} costs start-up
+ * time.
+ */
+final class Launch {
+    /** The archive's loader, once opened: by {@link AgentLauncher} before {@code main}, else by {@link #main}. */
+    private static ArchiveClassLoader opened;
+
+    private Launch() {
+    }
+
+    /**
+     * Opens the archive this launcher was loaded from, once per JVM: the agent launcher and the launcher
+     * share one loader, so an agent and the application see the same classes.
+     */
+    static synchronized ArchiveClassLoader openArchive() throws IOException, URISyntaxException {
+        if (opened == null) {
+            opened = ArchiveClassLoader.open(ownArchive());
+        }
+        return opened;
+    }
+
+    /**
+     * @param args the application's arguments
+     * @throws Throwable whatever the application's {@code main} throws
+     */
+    public static void main(String[] args) throws Throwable {
+        if (!"false".equals(System.getProperty("hermetic.preload"))) {
+            Thread ahead = new Thread(new Ahead(), "hermetic-preload-launcher");
+            ahead.setDaemon(true);
+            ahead.start();
+        }
+        ArchiveClassLoader loader;
+        try {
+            loader = openArchive();
+        } catch (IOException | IllegalArgumentException e) {
+            // a corrupt archive or a bad -Dhermetic.* value: one line, as java -jar says of a corrupt jar
+            System.err.println("Error: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        String mainClass = loader.mainClass();
+        Method main;
+        try {
+            main = Class.forName(mainClass, false, loader).getMethod("main", String[].class);
+            if (!Modifier.isStatic(main.getModifiers())) {
+                throw new NoSuchMethodException("main is not static");
+            }
+            // java -cp calls main through JNI, whatever the class's access; so do we
+            main.setAccessible(true);
+        } catch (ClassNotFoundException | LinkageError e) {
+            System.err.println("Error: Could not find or load main class " + mainClass);
+            System.err.println("Caused by: " + e);
+            System.exit(1);
+            return;
+        } catch (NoSuchMethodException e) {
+            System.err.println("Error: Main method not found in class " + mainClass
+                    + ", please define the main method as:\n   public static void main(String[] args)");
+            System.exit(1);
+            return;
+        }
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            if (Launcher.HANDLES) {
+                // initialised first, as the JVM does before its call: a handle to a class being
+                // initialised needs a lambda form with a barrier, which no JDK pre-generates
+                Class.forName(mainClass, true, loader);
+            }
+            Launcher.call(main, args);
+        } catch (Throwable thrown) {
+            // what main threw, or the main class's initialiser (an ExceptionInInitializerError)
+            dropLauncherFrames(thrown, mainClass);
+            throw thrown;
+        }
+    }
+
+    /** What {@link Ahead} calls to make the lambda forms of a call to {@code main}. */
+    private static void noMain(String[] args) {
+    }
+
+    /**
+     * The loader's classes a launch loads before {@code main} whatever the application (a sealed archive,
+     * trusted, no nested jar), in the order it loads them; {@link #loadLaunchClasses} loads them from the
+     * last. {@code LauncherTests} fails when the list and the launch differ.
+     */
+    static final String[] LAUNCH_CLASSES = {
+        "dev.hermetic.loader.ArchiveClassLoader", "dev.hermetic.loader.LoaderSettings",
+        "dev.hermetic.loader.LoaderSettings$Check", "dev.hermetic.loader.archive.Integrity",
+        "dev.hermetic.loader.archive.Archive", "dev.hermetic.loader.archive.ArchiveFormatException",
+        "dev.hermetic.loader.archive.Store", "dev.hermetic.loader.archive.SealedStore",
+        "dev.hermetic.loader.archive.FileBlock", "dev.hermetic.loader.archive.EndRecord",
+        "dev.hermetic.loader.archive.Seal", "dev.hermetic.loader.archive.IndexBytes",
+        "dev.hermetic.loader.archive.IndexLayout", "dev.hermetic.loader.archive.IndexBytes$Page",
+        "dev.hermetic.loader.archive.IndexReader", "dev.hermetic.loader.archive.Container",
+        "dev.hermetic.loader.ModuleValidator", "dev.hermetic.loader.ClassPathLookup",
+        "dev.hermetic.loader.archive.IndexedEntry", "dev.hermetic.loader.archive.ValidationMode",
+        "dev.hermetic.loader.archive.Module",
+    };
+
+    /**
+     * Work done on a second thread while the launch opens the archive, so that it overlaps with the
+     * launch's own on another core; {@code -Dhermetic.preload=false} turns it off with the rest of the
+     * work done ahead. From JDK 18 on it first calls {@link #noMain} as {@code main} is called: the call to
+     * the application's {@code main} then finds the lambda forms it needs made (they are shared by every
+     * method of the same erased type), 3 to 6 ms of a JDK 25 launch on this project's machine. Then it
+     * {@linkplain #loadLaunchClasses loads the launch's classes}. It stops at the first failure: the
+     * launch loads the same classes itself and reports what fails (a class this thread failed to
+     * initialise, in practice only for want of memory, then fails with {@link NoClassDefFoundError}).
+     */
+    private static final class Ahead implements Runnable {
+        @Override
+        public void run() {
+            if (Launcher.HANDLES) {
+                try {
+                    Launcher.call(Launch.class.getDeclaredMethod("noMain", String[].class), new String[0]);
+                } catch (Throwable e) {
+                    // the launch's own call makes the forms then
+                }
+            }
+            try {
+                loadLaunchClasses();
+            } catch (Throwable e) {
+                // the launch meets it itself
+            }
+        }
+    }
+
+    /**
+     * Reads the environment as the settings will (the JDK parses all of it at the first {@code getenv}),
+     * unless {@code -Dhermetic.check} makes that unneeded, then loads, links and initialises
+     * {@link #LAUNCH_CLASSES} from the last, while the launch loads them from the first: loading,
+     * verifying and initialising them is most of what the launcher costs over {@code java -cp}. Sharing
+     * its core with the JIT, the second thread gets through a quarter to a half of them before the two
+     * meet: 3.5 ms of a JDK 17 hello world ({@code benchmarks/README.md}, fifth round; no measurable
+     * change on JDK 25, where the forms come first). Their static initialisers read nothing the launch
+     * sets up and name no other class of the list ({@code LauncherTests} reads them), so which thread runs
+     * one makes no difference and the two threads cannot wait on each other's.
+     */
+    static void loadLaunchClasses() throws ClassNotFoundException {
+        if (System.getProperty(LoaderSettings.CHECK_PROPERTY) == null) {
+            System.getenv(LoaderSettings.CHECK_VARIABLE);
+        }
+        for (int i = LAUNCH_CLASSES.length - 1; i >= 0; i--) {
+            Class.forName(LAUNCH_CLASSES[i], true, Launch.class.getClassLoader());
+        }
+    }
+
+    private static Path ownArchive() throws URISyntaxException {
+        return Path.of(Launch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    /**
+     * Cuts the launcher's frames from what the application threw, its causes and its suppressed
+     * throwables: each trace that ends in the launcher ends instead at the application's {@code main}
+     * frame, or at the main class's static initialiser, else it holds only invocation frames and is
+     * emptied, as the JVM leaves a main class's {@code ExceptionInInitializerError}. Then the JVM prints
+     * what {@code java -cp} would, "... n more" lines included.
+     */
+    private static void dropLauncherFrames(Throwable thrown, String mainClass) {
+        dropLauncherFrames(thrown, mainClass, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private static void dropLauncherFrames(Throwable thrown, String mainClass, Set<Throwable> seen) {
+        if (!seen.add(thrown)) {
+            return;
+        }
+        StackTraceElement[] trace = thrown.getStackTrace();
+        if (trace.length > 0 && trace[trace.length - 1].getClassName().equals(Launcher.class.getName())) {
+            int end = trace.length;
+            while (end > 0 && !(trace[end - 1].getClassName().equals(mainClass)
+                    && (trace[end - 1].getMethodName().equals("main")
+                    || trace[end - 1].getMethodName().equals("<clinit>")))) {
+                end--;
+            }
+            thrown.setStackTrace(Arrays.copyOf(trace, end));
+        }
+        if (thrown.getCause() != null) {
+            dropLauncherFrames(thrown.getCause(), mainClass, seen);
+        }
+        for (Throwable suppressed : thrown.getSuppressed()) {
+            dropLauncherFrames(suppressed, mainClass, seen);
+        }
+    }
+}
