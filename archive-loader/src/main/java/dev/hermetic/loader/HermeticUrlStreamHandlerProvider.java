@@ -29,7 +29,12 @@ public final class HermeticUrlStreamHandlerProvider extends URLStreamHandlerProv
         }
         synchronized (this) {
             if (launcher == null) {
-                launcher = own.urlStreamHandlerProvider();
+                try {
+                    launcher = (URLStreamHandlerProvider) Class.forName(getClass().getName(), true, own)
+                            .getConstructor().newInstance();
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot make the URL handler provider of the launcher's loader", e);
+                }
             }
         }
         return launcher.createURLStreamHandler(protocol);

@@ -5,41 +5,30 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
-import java.net.spi.URLStreamHandlerProvider;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.zip.ZipException;
 
 /**
  * The loader of the launcher's own classes in a launch ({@link Launcher}): defines them from the
  * archive's {@value #ENTRY} entry, which the packer writes STORED, third after {@code META-INF/} and the
- * manifest, with every class of this library: a launch finds it by reading those local headers, reads
- * its table of classes, then each class file as it is defined. The JDK's application class loader would look each class up in the
- * archive, read it, define its package and protection domain, and answer every JDK class a loader class
- * names through its own delegation, all of it interpreted code, about 0.3 ms a class. This loader asks
- * the boot loader directly for {@code java.*} classes and the platform class loader for other JDK
- * classes; it is parallel capable, so the launch's second thread defines classes while the launch does.
- * Its classes get the archive's protection domain, as from the application class loader, and the JDK's
- * class-data sharing archives and serves them.
+ * manifest, with every class of this library. A launch finds it by reading those local headers, reads
+ * its table of classes (a {@link LauncherClassTable}: a lookup is a binary search of the names' hashes in
+ * memory, nothing is built per class), then each class file as it defines it. The JDK's application
+ * class loader would look each class up in the archive, read it, define its package and protection
+ * domain, and answer every JDK class a loader class names through its own delegation, all of it
+ * interpreted code. This loader asks the boot loader directly for {@code java.*} classes and the
+ * platform class loader for other JDK classes; it is parallel capable, so the launch's second thread
+ * defines classes while the launch does. Its classes get the archive's protection domain, as from the
+ * application class loader, and the JDK's class-data sharing (a dynamic CDS archive, the JDK 25 AOT
+ * cache) archives and serves them. It serves no resources: the launcher reads none through its loader.
  *
- * <p>The entry, all numbers big-endian: magic {@code "HRML"}, version u16 (1), class count u16; per
- * class, sorted by the {@link String#hashCode} of its binary name and then by the name, that hash, the
- * name's offset (u32) and length (u16), the class file's offset and length (u32 each), offsets from the
- * entry's start; then the names (ASCII) and the class files. A lookup is a binary search of the hashes:
- * nothing is built per class when the loader is made.
- *
- * <p>Costs: five reads of the archive at {@link #of} (three local headers, the entry's header and its
- * rows, 18 bytes a class); then two small reads per class defined, its name and its class file.
+ * <p>Costs: five reads of the archive at {@link #of} (three local headers, then the entry's header, and
+ * its rows and names, some 60 bytes a class); then one read per class defined, of its class file.
  */
 public final class LauncherClassLoader extends ClassLoader {
-    /** The archive entry holding the launcher's classes. */
+    /** The archive entry holding the launcher's classes: a {@link LauncherClassTable}. */
     public static final String ENTRY = "HERMETIC-INF/loader.classes";
     /**
      * The entry's place among the archive's entries, counted from 0, as the packer writes it: after
@@ -50,10 +39,11 @@ public final class LauncherClassLoader extends ClassLoader {
     /** {@link Launch}'s name, which {@code Launch.class} would load in the application class loader. */
     static final String LAUNCH = "dev.hermetic.loader.Launch";
 
-    private static final int MAGIC = 0x48524D4C; // "HRML"
-    private static final int VERSION = 1;
-    private static final int HEADER = 8;
-    private static final int ROW = 18;
+    // the table's layout (LauncherClassTable): constants, which javac copies here, so that class stays unloaded
+    private static final int MAGIC = LauncherClassTable.MAGIC;
+    private static final int VERSION = LauncherClassTable.VERSION;
+    private static final int HEADER = LauncherClassTable.HEADER;
+    private static final int ROW = LauncherClassTable.ROW;
     private static final int LOCAL_HEADER = 30;
     private static final int LOCAL_SIGNATURE = 0x04034b50;
 
@@ -65,7 +55,7 @@ public final class LauncherClassLoader extends ClassLoader {
     private final RandomAccessFile file;
     /** Where the entry starts in the archive. */
     private final long start;
-    /** The entry's header and rows. */
+    /** The entry's header, rows and names. */
     private final byte[] table;
     private final int count;
     private final ProtectionDomain domain;
@@ -85,19 +75,15 @@ public final class LauncherClassLoader extends ClassLoader {
      * @return the loader, or null when that is not an archive file with a {@value #ENTRY} in its place
      *         (an exploded archive directory, or an archive a zip tool rewrote)
      * @throws IOException when the archive cannot be read or the entry is malformed
+     * @throws URISyntaxException when the class's code source is no URI (the JDK's never is not one)
      */
-    static LauncherClassLoader of(Class<?> launcher) throws IOException {
+    static LauncherClassLoader of(Class<?> launcher) throws IOException, URISyntaxException {
         ProtectionDomain domain = launcher.getProtectionDomain();
         CodeSource source = domain.getCodeSource();
         if (source == null || !"file".equals(source.getLocation().getProtocol())) {
             return null;
         }
-        File archive;
-        try {
-            archive = new File(source.getLocation().toURI());
-        } catch (URISyntaxException e) {
-            return null;
-        }
+        File archive = new File(source.getLocation().toURI());
         return archive.isFile() ? open(archive, domain) : null;
     }
 
@@ -166,13 +152,14 @@ public final class LauncherClassLoader extends ClassLoader {
             throw new ZipException(what + ": not a table of launcher classes of version " + VERSION);
         }
         int count = u16(header, 6);
-        if (count > (size - HEADER) / ROW) {
-            throw new ZipException(what + ": " + count + " classes do not fit in " + size + " bytes");
+        int names = u32(header, 8);
+        if (names < HEADER + count * ROW || names > size) {
+            throw new ZipException(what + ": " + count + " classes and their names do not fit in " + size + " bytes");
         }
-        byte[] table = Arrays.copyOf(header, HEADER + count * ROW);
-        file.readFully(table, HEADER, count * ROW);
+        byte[] table = Arrays.copyOf(header, names);
+        file.readFully(table, HEADER, names - HEADER);
         for (int i = 0, row = HEADER; i < count; i++, row += ROW) {
-            if (outside(size, u32(table, row + 4), u16(table, row + 8))
+            if (outside(names, u32(table, row + 4), u16(table, row + 8))
                     || outside(size, u32(table, row + 10), u32(table, row + 14))) {
                 throw new ZipException(what + ": class " + i + " of " + count + " lies outside the entry's "
                         + size + " bytes");
@@ -185,65 +172,11 @@ public final class LauncherClassLoader extends ClassLoader {
         return offset < 0 || length < 0 || offset > size - length;
     }
 
-    /**
-     * The entry's bytes for these class files.
-     *
-     * @param classFiles per binary name ({@code dev.hermetic.loader.Launcher}), the class file
-     * @throws IllegalArgumentException for more than 65,535 classes or a name that is not ASCII
-     */
-    public static byte[] write(Map<String, byte[]> classFiles) {
-        if (classFiles.size() > 0xFFFF) {
-            throw new IllegalArgumentException(classFiles.size() + " classes: at most 65535");
-        }
-        List<String> names = new ArrayList<>(classFiles.keySet());
-        for (String name : names) {
-            if (!StandardCharsets.US_ASCII.newEncoder().canEncode(name)) {
-                throw new IllegalArgumentException("not an ASCII class name: " + name);
-            }
-        }
-        names.sort(new ByHash());
-        int size = HEADER + ROW * names.size();
-        for (String name : names) {
-            size += name.length() + classFiles.get(name).length;
-        }
-        ByteBuffer out = ByteBuffer.allocate(size);
-        out.putInt(MAGIC).putShort((short) VERSION).putShort((short) names.size());
-        int at = HEADER + ROW * names.size();
-        for (String name : names) {
-            int length = classFiles.get(name).length;
-            out.putInt(name.hashCode()).putInt(at).putShort((short) name.length()).putInt(at + name.length()).putInt(length);
-            at += name.length() + length;
-        }
-        for (String name : names) {
-            out.put(name.getBytes(StandardCharsets.US_ASCII)).put(classFiles.get(name));
-        }
-        return out.array();
-    }
-
-    /** The order of the rows: by hash, then by name. */
-    private static final class ByHash implements Comparator<String> {
-        @Override
-        public int compare(String a, String b) {
-            int byHash = Integer.compare(a.hashCode(), b.hashCode());
-            return byHash != 0 ? byHash : a.compareTo(b);
-        }
-    }
-
     /** @return this loader's {@link Launch#main}, accessible */
     Method launchMain() throws ReflectiveOperationException {
         Method main = Class.forName(LAUNCH, false, this).getMethod("main", String[].class);
         main.setAccessible(true);
         return main;
-    }
-
-    /** @return a {@link HermeticUrlStreamHandlerProvider} of this loader */
-    URLStreamHandlerProvider urlStreamHandlerProvider() {
-        try {
-            return (URLStreamHandlerProvider) Class.forName(HermeticUrlStreamHandlerProvider.class.getName(), true, this)
-                    .getConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot make the URL handler provider of the launcher's loader", e);
-        }
     }
 
     /**
@@ -279,7 +212,7 @@ public final class LauncherClassLoader extends ClassLoader {
     }
 
     /** @return the row of that class, or -1 */
-    private int find(String name) throws ClassNotFoundException {
+    private int find(String name) {
         int hash = name.hashCode();
         int low = 0;
         int high = count;
@@ -300,17 +233,8 @@ public final class LauncherClassLoader extends ClassLoader {
     }
 
     /** Whether the row names that class: a hash match is no proof. */
-    private boolean named(String name, int row) throws ClassNotFoundException {
-        if (name.length() != u16(table, row + 8)) {
-            return false;
-        }
-        byte[] bytes = new byte[name.length()];
-        try {
-            read(u32(table, row + 4), bytes);
-        } catch (IOException e) {
-            throw new ClassNotFoundException(name + ": cannot read it from the archive's " + ENTRY, e);
-        }
-        return named(name, bytes, 0);
+    private boolean named(String name, int row) {
+        return name.length() == u16(table, row + 8) && named(name, table, u32(table, row + 4));
     }
 
     /** Whether the ASCII bytes at that offset spell the name (no charset: its classes cost a launch time). */

@@ -3,6 +3,7 @@ package dev.hermetic.packer;
 import dev.hermetic.loader.HermeticUrlStreamHandlerProvider;
 import dev.hermetic.loader.Launcher;
 import dev.hermetic.loader.LauncherClassLoader;
+import dev.hermetic.loader.LauncherClassTable;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -49,8 +50,8 @@ final class LoaderRuntime {
     }
 
     /**
-     * @return the {@link LauncherClassLoader#ENTRY} of these classes (all of them, in name order), from which
-     *         a launch defines them in one read
+     * @return the {@link LauncherClassLoader#ENTRY} of these classes, all of them, from which
+     *         a launch defines them without the application class loader
      */
     static synchronized byte[] launcherClasses() throws IOException {
         if (launcherClasses == null) {
@@ -61,7 +62,7 @@ final class LoaderRuntime {
                     classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), file.read());
                 }
             }
-            launcherClasses = LauncherClassLoader.write(classes);
+            launcherClasses = LauncherClassTable.write(classes);
         }
         return launcherClasses;
     }

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hermetic.loader.ArchiveClassLoader;
 import dev.hermetic.loader.LauncherClassLoader;
+import dev.hermetic.loader.LauncherClassTable;
 import dev.hermetic.loader.Launcher;
 import dev.hermetic.loader.archive.Archive;
 import dev.hermetic.loader.archive.ArchiveLayout;
@@ -163,7 +164,7 @@ class PackerTests {
             }
             assertThat(root).containsKeys(Launcher.class.getName(), ArchiveClassLoader.class.getName());
             try (java.io.InputStream in = zip.getInputStream(entries.get(LauncherClassLoader.POSITION))) {
-                assertThat(in.readAllBytes()).isEqualTo(LauncherClassLoader.write(root));
+                assertThat(in.readAllBytes()).isEqualTo(LauncherClassTable.write(root));
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.hermetic.loader.archive;
 
 import dev.hermetic.loader.LauncherClassLoader;
+import dev.hermetic.loader.LauncherClassTable;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -308,7 +309,7 @@ public final class TestArchives {
             }
             root("META-INF/", new byte[0]);
             launcherManifest();
-            root(LauncherClassLoader.ENTRY, LauncherClassLoader.write(classes));
+            root(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
             root.putAll(tree);
             return this;
         }
