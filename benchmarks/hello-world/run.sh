@@ -2,12 +2,12 @@
 # What a plain hello world's launch through our archive costs over `java -cp`, taken apart (benchmarks/README.md,
 # "Hello world, taken apart"): interleaved wall times, medians; with `--callgrind`, the instructions of the
 # launch's main thread as well (with `-Dhermetic.preload=false` for a count that does not depend on how valgrind
-# schedules the launcher's two threads); with `--blob`, the prototype of blob-loader.patch too (a worktree is built).
-#   benchmarks/hello-world/run.sh [RUNS] [--callgrind] [--blob]        (after `mvn -B -q install -DskipTests`)
+# schedules the launcher's two threads).
+#   benchmarks/hello-world/run.sh [RUNS] [--callgrind]        (after `mvn -B -q install -DskipTests`)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); repo=$(cd "$here/../.." && pwd)
-runs=40; callgrind=false; blob=false
-for a in "$@"; do case $a in --callgrind) callgrind=true ;; --blob) blob=true ;; *) runs=$a ;; esac; done
+runs=40; callgrind=false
+for a in "$@"; do case $a in --callgrind) callgrind=true ;; *) runs=$a ;; esac; done
 w=$repo/benchmarks/target/hello-world; rm -rf "$w"; mkdir -p "$w/src" "$w/cls/app" "$w/trivial"
 cd "$w"
 printf 'public class Hello { public static void main(String[] a) { System.out.println("Hello, world"); } }\n' > src/Hello.java
@@ -29,6 +29,7 @@ variants=(
   "minimal-loader|-jar minimal.jar"
   "ours|-jar ours.jar"
   "ours-no-preload|-Dhermetic.preload=false -jar ours.jar"
+  "ours-app-launcher|-Dhermetic.launcher=app -jar ours.jar"
   "ours-no-verification|-XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote -jar ours.jar"
   "ours-cds|-Xshare:on -XX:SharedArchiveFile=ours.jsa -jar ours.jar"
   "trivial-0|-cp trivial None"
@@ -36,19 +37,6 @@ variants=(
   "jdk-refs-0|-cp cls JdkReferences 0"
   "jdk-refs-100|-cp cls JdkReferences 100"
 )
-if $blob; then
-  # removed on every way out, so that a failed run leaves no worktree registered for the next one
-  trap 'git -C "$repo" worktree remove --force "$w/blob-tree" 2>/dev/null || true' EXIT
-  git -C "$repo" worktree prune
-  git -C "$repo" worktree add -q --detach "$w/blob-tree" HEAD
-  git -C "$w/blob-tree" apply "$here/blob-loader.patch"
-  (cd "$w/blob-tree" && mvn -B -q package -DskipTests -pl archive-loader,packer -am > "$w/blob-build.log" 2>&1) \
-    || { cat "$w/blob-build.log"; exit 1; }
-  java -jar "$w/blob-tree/packer/target/packer.jar" pack --app cls --main-class Hello --out ours-blob-patched.jar >/dev/null
-  git -C "$repo" worktree remove --force "$w/blob-tree"
-  java "$here/MakeBlob.java" ours-blob-patched.jar loader.blob
-  variants+=("ours-patched|-jar ours-blob-patched.jar" "ours-patched-blob|-Dblob=loader.blob -jar ours-blob-patched.jar")
-fi
 # the launch's own classes (and Hello) from a dynamic CDS archive: what loading them costs, taken away
 # (-Xshare:on in its row: the check run below fails rather than measure a launch without the archive)
 java -XX:ArchiveClassesAtExit=ours.jsa -jar ours.jar >/dev/null

@@ -7,6 +7,8 @@ package dev.hermetic.loader.archive;
  *
  * <pre>
  * META-INF/MANIFEST.MF          Main-Class: the launcher; Start-Class: the application's entry point
+ * HERMETIC-INF/loader.classes   the same classes in one table, STORED, the third entry, from which a
+ *                               launch defines them (dev.hermetic.loader.LauncherClassLoader)
  * dev/hermetic/loader/...       the launcher and loader classes
  * HERMETIC-INF/classes/...      application class files (the caches) and resources, STORED
  * HERMETIC-INF/sources/...      application .java sources, STORED (optional)
