@@ -23,6 +23,8 @@ public final class HermeticUrlStreamHandlerProvider extends URLStreamHandlerProv
         if (!HermeticUrls.PROTOCOL.equals(protocol)) {
             return null;
         }
+        // null in the application class loader without a launcher's loader, and always in the copy
+        // of this class in the launcher's loader, whose Launcher is a copy that never made one
         LauncherClassLoader own = Launcher.own();
         if (own == null) {
             return HermeticUrls.HANDLER;

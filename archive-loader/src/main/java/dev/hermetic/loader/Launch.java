@@ -148,8 +148,9 @@ final class Launch {
      * {@link #LAUNCH_CLASSES} from the last, while the launch loads them from the first: loading,
      * verifying and initialising them is most of what the launcher costs over {@code java -cp}. Sharing
      * its core with the JIT, the second thread gets through a quarter to a half of them before the two
-     * meet: 3.5 ms of a JDK 17 hello world ({@code benchmarks/README.md}, fifth round; no measurable
-     * change on JDK 25, where the forms come first). Their static initialisers read nothing the launch
+     * meet: 3.5 ms of a JDK 17 hello world when the application class loader defined them
+     * ({@code benchmarks/README.md}, fifth round; no measurable change on JDK 25, where the forms come
+     * first). Their static initialisers read nothing the launch
      * sets up and name no other class of the list ({@code LauncherTests} reads them), so which thread runs
      * one makes no difference and the two threads cannot wait on each other's.
      */

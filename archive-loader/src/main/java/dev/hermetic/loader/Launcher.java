@@ -8,13 +8,16 @@ import java.lang.reflect.Method;
 /**
  * The archive's {@code Main-Class}: runs the {@linkplain Launch launch} (open the archive, run the
  * application's {@code main} in an {@link ArchiveClassLoader}) with the launcher's classes defined by a
- * {@link LauncherClassLoader} of their own, from the archive's {@code HERMETIC-INF/loader.classes} in one
- * read, instead of by the JDK's application class loader one class at a time: 4 to 5 ms of a JDK 17
- * hello world ({@code benchmarks/README.md}, sixth round). The launch stays in the application class
- * loader, which loads the same classes from the archive's root, when {@code -Dhermetic.launcher=app}
- * says so, when the archive has no such entry (an exploded archive directory, or an archive a zip tool
- * rewrote without it), and when the application's {@code Launcher-Agent-Class} ran first
- * ({@link AgentLauncher} opened the archive there, and agent and application must share one loader).
+ * {@link LauncherClassLoader} of their own, from the archive's {@code HERMETIC-INF/loader.classes},
+ * instead of by the JDK's application class loader one class at a time: 3 to 4 ms of a JDK 17 hello
+ * world ({@code benchmarks/README.md}, sixth round). The launch stays in the application class loader,
+ * which loads the same classes from the archive's root, when {@code -Dhermetic.launcher=app} says so,
+ * when the archive has no such entry in its place (an exploded archive directory, or an archive a zip
+ * tool rewrote), and when the application's {@code Launcher-Agent-Class} ran first ({@link AgentLauncher}
+ * opened the archive there, and agent and application must share one loader).
+ *
+ * <p>{@link Launch} calls {@link #call} and reads {@link #HANDLES}: the launcher's loader therefore
+ * defines a copy of this class too, whose {@link #own} stays null.
  *
  * <p>Works as {@code java -jar app.jar} and as {@code java -cp app.jar dev.hermetic.loader.Launcher}.
  * Standard streams, exit codes and uncaught exceptions pass through as with {@code java -cp}.
@@ -42,15 +45,27 @@ public final class Launcher {
      * @throws Throwable whatever the application's {@code main} throws
      */
     public static void main(String[] args) throws Throwable {
+        String launcher = System.getProperty("hermetic.launcher", "own");
+        if (!launcher.equals("own") && !launcher.equals("app")) {
+            System.err.println("Error: -Dhermetic.launcher=" + launcher + ": expected own or app");
+            System.exit(1);
+            return;
+        }
         LauncherClassLoader loader = null;
-        if (!agentRan && !"app".equals(System.getProperty("hermetic.launcher"))) {
+        Method launch = null;
+        if (!agentRan && launcher.equals("own")) {
             try {
                 loader = LauncherClassLoader.of(Launcher.class);
+                launch = loader == null ? null : loader.launchMain();
             } catch (IOException e) {
                 // a corrupt HERMETIC-INF/loader.classes: one line, as the launch says of a corrupt archive
                 System.err.println("Error: " + e.getMessage());
                 System.exit(1);
                 return;
+            }
+            if (loader == null && Boolean.getBoolean("hermetic.verbose")) {
+                System.err.println("[hermetic] no " + LauncherClassLoader.ENTRY
+                        + " in its place: the launcher's classes come from the application class loader");
             }
         }
         if (loader == null) {
@@ -58,7 +73,7 @@ public final class Launcher {
             return;
         }
         own = loader;
-        call(loader.launchMain(), args);
+        call(launch, args);
     }
 
     /** @return the launcher's own loader when the launch runs in one, else null */

@@ -1,5 +1,7 @@
 package dev.hermetic.loader;
 
+import dev.hermetic.loader.archive.ArchiveLayout;
+import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -22,19 +24,17 @@ import java.util.zip.ZipException;
  * platform class loader for other JDK classes; it is parallel capable, so the launch's second thread
  * defines classes while the launch does. Its classes get the archive's protection domain, as from the
  * application class loader, and the JDK's class-data sharing (a dynamic CDS archive, the JDK 25 AOT
- * cache) archives and serves them. It serves no resources: the launcher reads none through its loader.
+ * cache) archives and serves them. It has no resources of its own (the launcher reads none through
+ * it): {@code getResource} answers what the platform class loader has.
  *
  * <p>Costs: five reads of the archive at {@link #of} (three local headers, then the entry's header, and
  * its rows and names, some 60 bytes a class); then one read per class defined, of its class file.
  */
-public final class LauncherClassLoader extends ClassLoader {
+final class LauncherClassLoader extends ClassLoader implements Closeable {
     /** The archive entry holding the launcher's classes: a {@link LauncherClassTable}. */
-    public static final String ENTRY = "HERMETIC-INF/loader.classes";
-    /**
-     * The entry's place among the archive's entries, counted from 0, as the packer writes it: after
-     * {@code META-INF/} and the manifest. A launch looks no further.
-     */
-    public static final int POSITION = 2;
+    static final String ENTRY = ArchiveLayout.LAUNCHER_CLASSES;
+    /** The entry's place among the archive's entries, counted from 0; a launch looks no further. */
+    static final int POSITION = ArchiveLayout.LAUNCHER_CLASSES_POSITION;
 
     /** {@link Launch}'s name, which {@code Launch.class} would load in the application class loader. */
     static final String LAUNCH = "dev.hermetic.loader.Launch";
@@ -44,8 +44,12 @@ public final class LauncherClassLoader extends ClassLoader {
     private static final int VERSION = LauncherClassTable.VERSION;
     private static final int HEADER = LauncherClassTable.HEADER;
     private static final int ROW = LauncherClassTable.ROW;
+    /** More than any table of this library's classes takes for its rows and names (some 4 KiB). */
+    private static final int MAX_TABLE = 1 << 20;
     private static final int LOCAL_HEADER = 30;
     private static final int LOCAL_SIGNATURE = 0x04034b50;
+    /** A local header's size fields hold this when the real sizes are in a zip64 extra field. */
+    private static final long ZIP64_SIZE = 0xFFFFFFFFL;
 
     static {
         registerAsParallelCapable();
@@ -59,14 +63,17 @@ public final class LauncherClassLoader extends ClassLoader {
     private final byte[] table;
     private final int count;
     private final ProtectionDomain domain;
+    /** The archive and the entry, for messages. */
+    private final String what;
 
-    private LauncherClassLoader(RandomAccessFile file, long start, byte[] table, ProtectionDomain domain) {
+    private LauncherClassLoader(RandomAccessFile file, long start, byte[] table, ProtectionDomain domain, String what) {
         super(getPlatformClassLoader());
         this.file = file;
         this.start = start;
         this.table = table;
         this.count = u16(table, 6);
         this.domain = domain;
+        this.what = what;
     }
 
     /**
@@ -75,7 +82,7 @@ public final class LauncherClassLoader extends ClassLoader {
      * @return the loader, or null when that is not an archive file with a {@value #ENTRY} in its place
      *         (an exploded archive directory, or an archive a zip tool rewrote)
      * @throws IOException when the archive cannot be read or the entry is malformed
-     * @throws URISyntaxException when the class's code source is no URI (the JDK's never is not one)
+     * @throws URISyntaxException when the class's code source is not a URI (the JDK's always is)
      */
     static LauncherClassLoader of(Class<?> launcher) throws IOException, URISyntaxException {
         ProtectionDomain domain = launcher.getProtectionDomain();
@@ -95,17 +102,18 @@ public final class LauncherClassLoader extends ClassLoader {
      */
     static LauncherClassLoader open(File archive, ProtectionDomain domain) throws IOException {
         RandomAccessFile file = new RandomAccessFile(archive, "r");
+        LauncherClassLoader loader = null;
         try {
             long[] entry = locate(file);
-            if (entry == null) {
-                file.close();
-                return null;
+            if (entry != null) {
+                String what = archive + ": " + ENTRY;
+                loader = new LauncherClassLoader(file, entry[0], table(file, entry[0], entry[1], what), domain, what);
             }
-            byte[] table = table(file, entry[0], entry[1], archive + ": " + ENTRY);
-            return new LauncherClassLoader(file, entry[0], table, domain);
-        } catch (IOException | RuntimeException e) {
-            file.close();
-            throw e;
+            return loader;
+        } finally {
+            if (loader == null) {
+                file.close();
+            }
         }
     }
 
@@ -125,8 +133,8 @@ public final class LauncherClassLoader extends ClassLoader {
             file.readFully(header);
             long compressed = Integer.toUnsignedLong(le32(header, 18));
             int nameLength = le16(header, 26);
-            if (le32(header, 0) != LOCAL_SIGNATURE || (le16(header, 6) & 8) != 0) {
-                return null; // no local header here, or sizes only after the data: not as packed
+            if (le32(header, 0) != LOCAL_SIGNATURE || (le16(header, 6) & 9) != 0 || compressed == ZIP64_SIZE) {
+                return null; // no local header, or encrypted, sizes after the data or in zip64: not as packed
             }
             long data = at + LOCAL_HEADER + nameLength + le16(header, 28);
             if (nameLength == ENTRY.length() && named(ENTRY, header, LOCAL_HEADER)) {
@@ -152,17 +160,24 @@ public final class LauncherClassLoader extends ClassLoader {
             throw new ZipException(what + ": not a table of launcher classes of version " + VERSION);
         }
         int count = u16(header, 6);
+        int rows = HEADER + count * ROW;
         int names = u32(header, 8);
-        if (names < HEADER + count * ROW || names > size) {
-            throw new ZipException(what + ": " + count + " classes and their names do not fit in " + size + " bytes");
+        if (names < rows || names > size || names > MAX_TABLE) {
+            throw new ZipException(what + ": " + count + " classes and their names in " + names
+                    + " bytes: not a table of an entry of " + size + " bytes");
         }
         byte[] table = Arrays.copyOf(header, names);
         file.readFully(table, HEADER, names - HEADER);
         for (int i = 0, row = HEADER; i < count; i++, row += ROW) {
-            if (outside(names, u32(table, row + 4), u16(table, row + 8))
-                    || outside(size, u32(table, row + 10), u32(table, row + 14))) {
-                throw new ZipException(what + ": class " + i + " of " + count + " lies outside the entry's "
+            int nameAt = u32(table, row + 4);
+            int classAt = u32(table, row + 10);
+            if (nameAt < rows || outside(names, nameAt, u16(table, row + 8))
+                    || classAt < names || outside(size, classAt, u32(table, row + 14))) {
+                throw new ZipException(what + ": class " + i + " of " + count + " lies outside its part of the entry's "
                         + size + " bytes");
+            }
+            if (i > 0 && u32(table, row) < u32(table, row - ROW)) {
+                throw new ZipException(what + ": class " + i + " of " + count + " is out of hash order");
             }
         }
         return table;
@@ -172,11 +187,27 @@ public final class LauncherClassLoader extends ClassLoader {
         return offset < 0 || length < 0 || offset > size - length;
     }
 
-    /** @return this loader's {@link Launch#main}, accessible */
-    Method launchMain() throws ReflectiveOperationException {
-        Method main = Class.forName(LAUNCH, false, this).getMethod("main", String[].class);
-        main.setAccessible(true);
-        return main;
+    /**
+     * @return this loader's {@link Launch#main}, accessible, its class initialised (a method handle to a
+     *         class not yet initialised needs a lambda form with a barrier, which no JDK pre-generates)
+     * @throws IOException naming the archive and the entry when the table holds no launch that links
+     */
+    Method launchMain() throws IOException {
+        try {
+            Method main = Class.forName(LAUNCH, true, this).getMethod("main", String[].class);
+            main.setAccessible(true);
+            return main;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new ZipException(what + ": no launch to run: " + e);
+        }
+    }
+
+    /** Closes the archive: no class can be defined afterwards. */
+    @Override
+    public void close() throws IOException {
+        synchronized (file) {
+            file.close();
+        }
     }
 
     /**
@@ -190,11 +221,13 @@ public final class LauncherClassLoader extends ClassLoader {
             if (name.startsWith("java.")) {
                 try {
                     return Class.forName(name, false, null);
-                } catch (ClassNotFoundException e) {
-                    // java.sql and a few others are the platform class loader's
+                } catch (ClassNotFoundException | SecurityException e) {
+                    // java.sql and a few others are the platform class loader's; code a security manager
+                    // denies the boot loader is served by the platform loader, which asks it privileged
                 }
             }
-            return getParent().loadClass(name);
+            // the parent through ClassLoader's own field: getParent() checks a permission sandboxed code lacks
+            return super.loadClass(name, resolve);
         }
         synchronized (getClassLoadingLock(name)) {
             Class<?> loaded = findLoadedClass(name);
@@ -205,9 +238,13 @@ public final class LauncherClassLoader extends ClassLoader {
             try {
                 read(u32(table, row + 10), bytes);
             } catch (IOException e) {
-                throw new ClassNotFoundException(name + ": cannot read it from the archive's " + ENTRY, e);
+                throw new ClassNotFoundException(name + ": cannot read it from " + what, e);
             }
-            return defineClass(name, bytes, 0, bytes.length, domain);
+            Class<?> defined = defineClass(name, bytes, 0, bytes.length, domain);
+            if (resolve) {
+                resolveClass(defined);
+            }
+            return defined;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.hermetic.loader;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,8 +45,9 @@ public final class LauncherClassTable {
             throw new IllegalArgumentException(classFiles.size() + " classes: at most 65535");
         }
         List<String> names = new ArrayList<>(classFiles.keySet());
+        CharsetEncoder ascii = StandardCharsets.US_ASCII.newEncoder();
         for (String name : names) {
-            if (!StandardCharsets.US_ASCII.newEncoder().canEncode(name)) {
+            if (!ascii.canEncode(name)) {
                 throw new IllegalArgumentException("not an ASCII class name: " + name);
             }
         }

@@ -219,33 +219,12 @@ class ArchiveClassLoaderTests {
      * way, which runs privileged. JDK 17 only: later JDKs refuse a security manager.
      */
     @Test
-    @SuppressWarnings("removal")
     void loadClassWhenASecurityManagerDeniesTheCallerTheBootLoaderThenTheParentServesJdkClasses() throws Exception {
         assumeTrue(Runtime.version().feature() < 18, "this JDK refuses a security manager by default");
         Path path = pack();
-        java.security.ProtectionDomain sandbox = new java.security.ProtectionDomain(null, new java.security.Permissions());
-        java.security.AccessControlContext sandboxed = new java.security.AccessControlContext(
-                new java.security.ProtectionDomain[] {sandbox});
-        java.security.Policy everything = new java.security.Policy() {
-            @Override
-            public boolean implies(java.security.ProtectionDomain domain, java.security.Permission permission) {
-                return domain != sandbox;
-            }
-        };
-        java.security.Policy policy = java.security.Policy.getPolicy();
         try (ArchiveClassLoader loader = ArchiveClassLoader.open(path)) {
-            java.security.Policy.setPolicy(everything);
-            System.setSecurityManager(new SecurityManager());
-            List<Class<?>> loaded;
-            try {
-                loaded = java.security.AccessController.doPrivileged(
-                        (java.security.PrivilegedExceptionAction<List<Class<?>>>) () -> List.of(
-                                loader.loadClass("java.util.logging.Logger"), loader.loadClass("java.sql.Date")),
-                        sandboxed);
-            } finally {
-                System.setSecurityManager(null);
-                java.security.Policy.setPolicy(policy);
-            }
+            List<Class<?>> loaded = Sandbox.run(
+                    () -> List.of(loader.loadClass("java.util.logging.Logger"), loader.loadClass("java.sql.Date")));
             assertThat(loaded).containsExactly(java.util.logging.Logger.class, java.sql.Date.class);
         }
     }

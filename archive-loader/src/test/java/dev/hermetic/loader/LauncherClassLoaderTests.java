@@ -14,6 +14,7 @@ import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.ZipEntry;
@@ -77,8 +78,22 @@ class LauncherClassLoaderTests {
         zip.closeEntry();
     }
 
+    /** The loaders {@link #open} made, closed after each test: they hold their archive open. */
+    private final List<LauncherClassLoader> opened = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeLoaders() throws IOException {
+        for (LauncherClassLoader loader : opened) {
+            loader.close();
+        }
+    }
+
     private LauncherClassLoader open(Path archive) throws IOException {
-        return LauncherClassLoader.open(archive.toFile(), domain(archive));
+        LauncherClassLoader loader = LauncherClassLoader.open(archive.toFile(), domain(archive));
+        if (loader != null) {
+            opened.add(loader);
+        }
+        return loader;
     }
 
     @Test
@@ -145,14 +160,67 @@ class LauncherClassLoaderTests {
     }
 
     @Test
-    void openWhenTheEntryIsDeflatedThenNull() throws Exception {
+    void openWhenTheEntryIsDeflatedWithItsSizesInTheLocalHeaderThenNull() throws Exception {
+        byte[] table = LauncherClassTable.write(classes);
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(table);
+        deflater.finish();
+        byte[] buffer = new byte[table.length + 64];
+        int compressed = deflater.deflate(buffer);
+        deflater.end();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(table);
         Path file = dir.resolve("deflated.jar");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            zip.putNextEntry(new ZipEntry(LauncherClassLoader.ENTRY));
-            zip.write(LauncherClassTable.write(classes));
+            stored(zip, "META-INF/", new byte[0]);
+            stored(zip, "META-INF/MANIFEST.MF", new byte[0]);
+            ZipEntry entry = new ZipEntry(LauncherClassLoader.ENTRY);
+            entry.setMethod(ZipEntry.DEFLATED);
+            entry.setSize(table.length);
+            entry.setCompressedSize(compressed);
+            entry.setCrc(crc.getValue());
+            zip.putNextEntry(entry);
+            zip.write(table);
         }
 
+        // sizes up front, no data descriptor: the method itself is what refuses it
+        assertThat(localHeaderFlags(file, 2) & 8).isZero();
         assertThat(open(file)).isNull();
+    }
+
+    @Test
+    void openWhenAnEarlierEntryHasADataDescriptorThenNull() throws Exception {
+        Path file = dir.resolve("descriptor.jar");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
+            zip.write("Manifest-Version: 1.0\r\n\r\n".getBytes(UTF_8));
+            stored(zip, LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
+        }
+
+        assertThat(localHeaderFlags(file, 0) & 8).isEqualTo(8);
+        assertThat(open(file)).isNull();
+    }
+
+    @Test
+    void openWhenTheLocalHeaderSaysZip64OrEncryptedThenNull() throws Exception {
+        Path archive = archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
+        long third = localHeaderOffset(archive, 2);
+        Path zip64 = dir.resolve("zip64.jar");
+        Files.write(zip64, patch(Files.readAllBytes(archive), third + 18, new byte[] {-1, -1, -1, -1}));
+        Path encrypted = dir.resolve("encrypted.jar");
+        Files.write(encrypted, patch(Files.readAllBytes(archive), third + 6, new byte[] {1, 0}));
+
+        assertThat(open(zip64)).isNull();
+        assertThat(open(encrypted)).isNull();
+    }
+
+    @Test
+    void openWhenTheArchiveIsCutBeforeTheEntryThenNull() throws Exception {
+        Path archive = archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
+        Path cut = dir.resolve("cut.jar");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(archive), (int) localHeaderOffset(archive, 2) + 10));
+
+        assertThat(open(cut)).isNull();
     }
 
     @Test
@@ -171,18 +239,125 @@ class LauncherClassLoaderTests {
 
         assertThatThrownBy(() -> open(archive)).isInstanceOf(ZipException.class)
                 .hasMessageStartingWith(archive + ": " + LauncherClassLoader.ENTRY + ": class ")
-                .hasMessageEndingWith(" of 3 lies outside the entry's " + cut.length + " bytes");
+                .hasMessageEndingWith(" of 3 lies outside its part of the entry's " + cut.length + " bytes");
     }
 
     @Test
     void openWhenTheCountExceedsTheEntryThenFails() throws Exception {
-        byte[] table = java.util.Arrays.copyOf(LauncherClassTable.write(classes), 12);
+        byte[] full = LauncherClassTable.write(classes);
+        byte[] table = java.util.Arrays.copyOf(full, 12);
         table[6] = 0x7F;
         table[7] = 0;
         Path archive = archive(LauncherClassLoader.ENTRY, table);
 
         assertThatThrownBy(() -> open(archive)).isInstanceOf(ZipException.class)
-                .hasMessage(archive + ": " + LauncherClassLoader.ENTRY + ": 32512 classes and their names do not fit in 12 bytes");
+                .hasMessage(archive + ": " + LauncherClassLoader.ENTRY + ": 32512 classes and their names in "
+                        + java.nio.ByteBuffer.wrap(full).getInt(8) + " bytes: not a table of an entry of 12 bytes");
+    }
+
+    @Test
+    void openWhenRowsAreOutOfHashOrderThenFailsNamingTheRow() throws Exception {
+        byte[] table = LauncherClassTable.write(classes);
+        // swap the first two rows: still inside the entry, no longer sorted
+        byte[] first = java.util.Arrays.copyOfRange(table, 12, 30);
+        System.arraycopy(table, 30, table, 12, 18);
+        System.arraycopy(first, 0, table, 30, 18);
+        assertThat(java.nio.ByteBuffer.wrap(table).getInt(12)).isNotEqualTo(java.nio.ByteBuffer.wrap(table).getInt(30));
+        Path archive = archive(LauncherClassLoader.ENTRY, table);
+
+        assertThatThrownBy(() -> open(archive)).isInstanceOf(ZipException.class)
+                .hasMessage(archive + ": " + LauncherClassLoader.ENTRY + ": class 1 of 3 is out of hash order");
+    }
+
+    @Test
+    void openWhenANameOrAClassFileLiesInAnotherPartThenFailsNamingTheRow() throws Exception {
+        byte[] table = LauncherClassTable.write(classes);
+        int names = java.nio.ByteBuffer.wrap(table).getInt(8);
+        Path nameInRows = dir.resolve("rows.jar");
+        Files.write(nameInRows, Files.readAllBytes(archive(LauncherClassLoader.ENTRY,
+                patch(table, 12 + 4, java.nio.ByteBuffer.allocate(4).putInt(12).array()))));
+        Path classInNames = dir.resolve("names.jar");
+        Files.write(classInNames, Files.readAllBytes(archive(LauncherClassLoader.ENTRY,
+                patch(table, 12 + 10, java.nio.ByteBuffer.allocate(4).putInt(names - 1).array()))));
+        Path negative = dir.resolve("negative.jar");
+        Files.write(negative, Files.readAllBytes(archive(LauncherClassLoader.ENTRY,
+                patch(table, 12 + 14, new byte[] {-128, 0, 0, 0}))));
+
+        for (Path archive : List.of(nameInRows, classInNames, negative)) {
+            assertThatThrownBy(() -> open(archive)).as("%s", archive).isInstanceOf(ZipException.class)
+                    .hasMessage(archive + ": " + LauncherClassLoader.ENTRY + ": class 0 of 3 lies outside its part of the"
+                            + " entry's " + table.length + " bytes");
+        }
+    }
+
+    @Test
+    void openWhenTheNamesEndIsImpossibleThenFailsWithoutReadingIt() throws Exception {
+        byte[] table = LauncherClassTable.write(classes);
+        Path archive = archive(LauncherClassLoader.ENTRY, patch(table, 8, new byte[] {-128, 0, 0, 0}));
+
+        assertThatThrownBy(() -> open(archive)).isInstanceOf(ZipException.class)
+                .hasMessage(archive + ": " + LauncherClassLoader.ENTRY + ": 3 classes and their names in -2147483648 bytes:"
+                        + " not a table of an entry of " + table.length + " bytes");
+    }
+
+    /**
+     * Code running with no permissions may still have the launcher's loader resolve JDK classes: a
+     * security manager that denies it the boot loader sends the loader the platform loader's way, which
+     * runs privileged. JDK 17 only: later JDKs refuse a security manager.
+     */
+    @Test
+    void loadClassWhenASecurityManagerDeniesTheCallerTheBootLoaderThenThePlatformLoaderServes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 18,
+                "this JDK refuses a security manager by default");
+        LauncherClassLoader loader = open(archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes)));
+
+        Class<?> loaded = Sandbox.run(() -> loader.loadClass("java.util.zip.Inflater"));
+
+        assertThat(loaded).isSameAs(java.util.zip.Inflater.class);
+    }
+
+    @Test
+    void launchMainWhenTheTableHasNoLaunchThenFailsNamingTheArchiveAndTheEntry() throws Exception {
+        Path archive = archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
+        LauncherClassLoader loader = open(archive);
+
+        assertThatThrownBy(loader::launchMain).isInstanceOf(ZipException.class)
+                .hasMessage(archive + ": " + LauncherClassLoader.ENTRY + ": no launch to run: "
+                        + "java.lang.ClassNotFoundException: " + Launch.class.getName());
+    }
+
+    @Test
+    void loadClassWhenTheLoaderIsClosedThenTheClassCannotBeRead() throws Exception {
+        LauncherClassLoader loader = open(archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes)));
+        loader.close();
+
+        assertThatThrownBy(() -> loader.loadClass("p.Aa")).isInstanceOf(ClassNotFoundException.class)
+                .hasMessageStartingWith("p.Aa: cannot read it from ");
+    }
+
+    private static byte[] patch(byte[] bytes, long at, byte[] with) {
+        byte[] patched = bytes.clone();
+        System.arraycopy(with, 0, patched, (int) at, with.length);
+        return patched;
+    }
+
+    /**
+     * Where the local header of the archive's entry number {@code index} starts, walking the local
+     * headers from the first (entries before it STORED, their sizes in their headers).
+     */
+    private static long localHeaderOffset(Path archive, int index) throws IOException {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(archive)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int at = 0;
+        for (int i = 0; i < index; i++) {
+            at += 30 + (bytes.getShort(at + 26) & 0xFFFF) + (bytes.getShort(at + 28) & 0xFFFF) + bytes.getInt(at + 18);
+        }
+        return at;
+    }
+
+    private static int localHeaderFlags(Path archive, int index) throws IOException {
+        byte[] bytes = Files.readAllBytes(archive);
+        int at = (int) localHeaderOffset(archive, index);
+        return (bytes[at + 6] & 0xFF) | (bytes[at + 7] & 0xFF) << 8;
     }
 
     @Test

@@ -216,6 +216,11 @@ class LauncherTests {
         return Stream.of("running", "25");
     }
 
+    /** {@link #jdks} with the launcher's classes from its own loader and from the application class loader. */
+    static Stream<org.junit.jupiter.params.provider.Arguments> jdksAndLaunchers() {
+        return jdks().flatMap(jdk -> Stream.of("own", "app").map(l -> org.junit.jupiter.params.provider.Arguments.of(jdk, l)));
+    }
+
     private static Path jdk(String which) {
         if (which.equals("25")) {
             assumeTrue(Jvms.jdk25().isPresent(), "JDK 25 is not installed at " + Jvms.JDK_25);
@@ -301,15 +306,28 @@ class LauncherTests {
     }
 
     @Test
+    void mainWhenHermeticLauncherIsNeitherOwnNorAppThenFailsNamingTheValuesAllowed() throws Exception {
+        Path archive = pack("app.Main");
+
+        Run run = java("-Dhermetic.launcher=fast", "-jar", archive.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip()).isEqualTo("Error: -Dhermetic.launcher=fast: expected own or app");
+    }
+
+    @Test
     void mainWhenTheArchiveHasNoTableOfLauncherClassesThenTheLaunchRunsInTheApplicationClassLoader() throws Exception {
         Path archive = TestArchives.archive("app.Main").launcherManifest().rootTree(loaderClasses())
                 .app("app/Main.class", classes.get("app/Main.class"))
                 .write(dir.resolve("old.jar")).path();
 
-        Run run = java("-jar", archive.toString(), "launcher");
+        Run run = java("-Dhermetic.verbose=true", "-jar", archive.toString(), "launcher");
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out().strip()).isEqualTo(ClassLoader.getSystemClassLoader().getClass().getName());
+        assertThat(run.err()).startsWith("[hermetic] no " + LauncherClassLoader.ENTRY
+                + " in its place: the launcher's classes come from the application class loader\n");
     }
 
     @Test
@@ -340,15 +358,20 @@ class LauncherTests {
         // what Launcher's second thread loads ahead must be what a launch loads, or it works for nothing
         // and the launch still loads the rest itself; in order when the launch loads them alone
         String beforeMain = run.out().substring(0, run.out().indexOf(" app.Main source:"));
+        // what starts every launch: the front and its loader (their copies in that loader too), the launch
+        // and its second thread
+        Set<String> launching = Set.of(Launcher.class.getName(), LauncherClassLoader.class.getName(),
+                Launch.class.getName(), Launch.class.getName() + "$Ahead");
         List<String> loaded = new ArrayList<>();
         for (String line : beforeMain.split("\n")) {
             // [0.052s][info][class,load] NAME source: LOCATION
             String name = line.substring(line.indexOf("] ") + 2).replaceFirst(" source: .*", "");
-            // not Launcher and LauncherClassLoader, which start every launch, nor Launch and its thread
-            if (name.startsWith("dev.hermetic.loader.") && !name.startsWith(Launch.class.getName())) {
+            if (name.startsWith("dev.hermetic.loader.") && !launching.contains(name)) {
                 loaded.add(name);
             }
         }
+        // its constants are compiled into LauncherClassLoader: a launch never loads the table's writer
+        assertThat(beforeMain).doesNotContain(LauncherClassTable.class.getName());
         if (preload.equals("false")) {
             assertThat(loaded).containsExactly(Launch.LAUNCH_CLASSES);
         } else {
@@ -484,13 +507,13 @@ class LauncherTests {
         assertThat(run).isEqualTo(new Run(3, "exiting\n", ""));
     }
 
-    @ParameterizedTest(name = "JDK {0}")
-    @MethodSource("jdks")
-    void mainWhenTheApplicationThrowsThenTheSameTraceAndExitCodeAsJavaCp(String which) throws Exception {
+    @ParameterizedTest(name = "JDK {0}, hermetic.launcher={1}")
+    @MethodSource("jdksAndLaunchers")
+    void mainWhenTheApplicationThrowsThenTheSameTraceAndExitCodeAsJavaCp(String which, String launcher) throws Exception {
         Path jdk = jdk(which);
         Path archive = pack("app.Main");
 
-        Run jar = javaJar(jdk, archive, "throw");
+        Run jar = java(jdk, "-Dhermetic.launcher=" + launcher, "-jar", archive.toString(), "throw");
         Run cp = javaCp(jdk, "app.Main", "throw");
 
         assertThat(cp.err()).startsWith("Exception in thread \"main\" java.lang.IllegalStateException: boom\n"
@@ -502,13 +525,13 @@ class LauncherTests {
         assertThat(jar.exit()).isEqualTo(1).isEqualTo(cp.exit());
     }
 
-    @ParameterizedTest(name = "JDK {0}")
-    @MethodSource("jdks")
-    void mainWhenTheMainClassFailsToInitialiseThenTheSameTraceAsJavaCp(String which) throws Exception {
+    @ParameterizedTest(name = "JDK {0}, hermetic.launcher={1}")
+    @MethodSource("jdksAndLaunchers")
+    void mainWhenTheMainClassFailsToInitialiseThenTheSameTraceAsJavaCp(String which, String launcher) throws Exception {
         Path jdk = jdk(which);
         Path archive = pack("app.Broken");
 
-        Run jar = javaJar(jdk, archive);
+        Run jar = java(jdk, "-Dhermetic.launcher=" + launcher, "-jar", archive.toString());
         Run cp = javaCp(jdk, "app.Broken");
 
         assertThat(cp.err()).startsWith("Exception in thread \"main\" java.lang.ExceptionInInitializerError\n");

@@ -2,8 +2,8 @@ package dev.hermetic.packer;
 
 import dev.hermetic.loader.HermeticUrlStreamHandlerProvider;
 import dev.hermetic.loader.Launcher;
-import dev.hermetic.loader.LauncherClassLoader;
 import dev.hermetic.loader.LauncherClassTable;
+import dev.hermetic.loader.archive.ArchiveLayout;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -50,7 +50,7 @@ final class LoaderRuntime {
     }
 
     /**
-     * @return the {@link LauncherClassLoader#ENTRY} of these classes, all of them, from which
+     * @return the {@link ArchiveLayout#LAUNCHER_CLASSES} of these classes, all of them, from which
      *         a launch defines them without the application class loader
      */
     static synchronized byte[] launcherClasses() throws IOException {

@@ -2,7 +2,6 @@ package dev.hermetic.packer;
 
 import dev.hermetic.loader.AgentLauncher;
 import dev.hermetic.loader.Launcher;
-import dev.hermetic.loader.LauncherClassLoader;
 import dev.hermetic.loader.archive.ArchiveLayout;
 import dev.hermetic.loader.archive.Container;
 import dev.hermetic.loader.archive.IndexWriter;
@@ -239,8 +238,8 @@ public final class Packer {
             progress.start(InputBytes.of(app, in.libs()));
             zip.write("META-INF/", new byte[0]);
             zip.write("META-INF/MANIFEST.MF", manifest(in.mainClass(), app, in.options().compressResources()));
-            // third, where a launch looks for it (LauncherClassLoader.POSITION)
-            zip.write(LauncherClassLoader.ENTRY, LoaderRuntime.launcherClasses());
+            // third, where a launch looks for it (ArchiveLayout.LAUNCHER_CLASSES_POSITION)
+            zip.write(ArchiveLayout.LAUNCHER_CLASSES, LoaderRuntime.launcherClasses());
             for (InputFile launcher : LoaderRuntime.files()) {
                 zip.write(launcher.name(), launcher.read());
             }

@@ -8,8 +8,8 @@ import static dev.hermetic.packer.TestFixtures.writeSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hermetic.loader.Launcher;
-import dev.hermetic.loader.LauncherClassLoader;
 import dev.hermetic.loader.archive.Archive;
+import dev.hermetic.loader.archive.ArchiveLayout;
 import dev.hermetic.loader.archive.IndexedEntry;
 
 import java.io.IOException;
@@ -94,7 +94,7 @@ class InteroperabilityTests {
         expected.put("META-INF/", null);
         expected.put("META-INF/MANIFEST.MF", null);
         // third, where a launch looks for it; its content is LauncherClassLoaderTests' and PackerTests' concern
-        expected.put(LauncherClassLoader.ENTRY, null);
+        expected.put(ArchiveLayout.LAUNCHER_CLASSES, null);
         // The launcher and its service registration, in name order.
         Map<String, byte[]> launcher = new TreeMap<>();
         for (String name : loaderClassNames()) {

@@ -11,9 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hermetic.loader.ArchiveClassLoader;
-import dev.hermetic.loader.LauncherClassLoader;
-import dev.hermetic.loader.LauncherClassTable;
 import dev.hermetic.loader.Launcher;
+import dev.hermetic.loader.LauncherClassTable;
 import dev.hermetic.loader.archive.Archive;
 import dev.hermetic.loader.archive.ArchiveLayout;
 import dev.hermetic.loader.archive.Container;
@@ -151,8 +150,8 @@ class PackerTests {
 
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(out.toFile())) {
             List<? extends java.util.zip.ZipEntry> entries = java.util.Collections.list(zip.entries());
-            assertThat(entries.get(LauncherClassLoader.POSITION).getName()).isEqualTo(LauncherClassLoader.ENTRY);
-            assertThat(entries.get(LauncherClassLoader.POSITION).getMethod()).isEqualTo(java.util.zip.ZipEntry.STORED);
+            assertThat(entries.get(ArchiveLayout.LAUNCHER_CLASSES_POSITION).getName()).isEqualTo(ArchiveLayout.LAUNCHER_CLASSES);
+            assertThat(entries.get(ArchiveLayout.LAUNCHER_CLASSES_POSITION).getMethod()).isEqualTo(java.util.zip.ZipEntry.STORED);
             Map<String, byte[]> root = new java.util.TreeMap<>();
             for (java.util.zip.ZipEntry entry : entries) {
                 String name = entry.getName();
@@ -163,10 +162,27 @@ class PackerTests {
                 }
             }
             assertThat(root).containsKeys(Launcher.class.getName(), ArchiveClassLoader.class.getName());
-            try (java.io.InputStream in = zip.getInputStream(entries.get(LauncherClassLoader.POSITION))) {
+            try (java.io.InputStream in = zip.getInputStream(entries.get(ArchiveLayout.LAUNCHER_CLASSES_POSITION))) {
                 assertThat(in.readAllBytes()).isEqualTo(LauncherClassTable.write(root));
             }
         }
+    }
+
+    @Test
+    void packWhenLaunchedThenTheLauncherClassesComeFromTheTableInTheirOwnLoader() throws Exception {
+        writeSource(tmp.resolve("who"), "who.Who", "package who;\npublic class Who { public static void main(String[] a) {"
+                + " System.out.println(Who.class.getClassLoader().getClass().getClassLoader().getClass().getName()); } }\n");
+        Path out = tmp.resolve("who.jar");
+        Packer.pack(PackOptions.builder().out(out).mainClass("who.Who")
+                .addApp(javac(tmp.resolve("who"), tmp.resolve("who-classes"), List.of())).build());
+
+        TestFixtures.Result run = TestFixtures.run(tmp, List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", out.toString()));
+
+        // the local headers as Commons Compress wrote them lead a launch to the table, so the archive's loader
+        // is defined by the launcher's own loader, not by the application class loader
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout().strip()).isEqualTo("dev.hermetic.loader.LauncherClassLoader");
     }
 
     @Test

@@ -25,6 +25,16 @@ public final class ArchiveLayout {
     public static final String SOURCES = "HERMETIC-INF/sources/";
     /** Prefix of nested dependency jars. */
     public static final String LIB = "HERMETIC-INF/lib/";
+    /**
+     * The launcher's classes in one table ({@code dev.hermetic.loader.LauncherClassTable}), from which a
+     * launch defines them.
+     */
+    public static final String LAUNCHER_CLASSES = "HERMETIC-INF/loader.classes";
+    /**
+     * Where the packer writes {@link #LAUNCHER_CLASSES} among the archive's entries, counted from 0: after
+     * {@code META-INF/} and the manifest. A launch looks no further.
+     */
+    public static final int LAUNCHER_CLASSES_POSITION = 2;
     /** Name of the index entry. */
     public static final String INDEX = "HERMETIC-INF/index";
     /** Manifest attribute naming the application's main class. */

@@ -1,6 +1,5 @@
 package dev.hermetic.loader.archive;
 
-import dev.hermetic.loader.LauncherClassLoader;
 import dev.hermetic.loader.LauncherClassTable;
 
 import java.io.BufferedOutputStream;
@@ -295,7 +294,7 @@ public final class TestArchives {
 
         /**
          * Adds what the packer puts at an archive's root: {@code META-INF/}, the {@linkplain #launcherManifest
-         * launcher manifest}, the table of the launcher's classes ({@link LauncherClassLoader#ENTRY}) and
+         * launcher manifest}, the table of the launcher's classes ({@link ArchiveLayout#LAUNCHER_CLASSES}) and
          * every file under the directory of the launcher's classes.
          */
         public Builder launcher(Path loaderClasses) throws IOException {
@@ -309,7 +308,7 @@ public final class TestArchives {
             }
             root("META-INF/", new byte[0]);
             launcherManifest();
-            root(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
+            root(ArchiveLayout.LAUNCHER_CLASSES, LauncherClassTable.write(classes));
             root.putAll(tree);
             return this;
         }
