@@ -63,10 +63,6 @@ public final class Launcher {
                 System.exit(1);
                 return;
             }
-            if (loader == null && Boolean.getBoolean("hermetic.verbose")) {
-                System.err.println("[hermetic] no " + LauncherClassLoader.ENTRY
-                        + " in its place: the launcher's classes come from the application class loader");
-            }
         }
         if (loader == null) {
             Launch.main(args);

@@ -91,7 +91,15 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
             return null;
         }
         File archive = new File(source.getLocation().toURI());
-        return archive.isFile() ? open(archive, domain) : null;
+        if (!archive.isFile()) {
+            return null; // an exploded archive directory: its classes are files already
+        }
+        LauncherClassLoader loader = open(archive, domain);
+        if (loader == null && Boolean.getBoolean("hermetic.verbose")) {
+            System.err.println("[hermetic] no " + ENTRY + " in its place in " + archive
+                    + ": the launcher's classes come from the application class loader");
+        }
+        return loader;
     }
 
     /**

@@ -326,8 +326,8 @@ class LauncherTests {
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out().strip()).isEqualTo(ClassLoader.getSystemClassLoader().getClass().getName());
-        assertThat(run.err()).startsWith("[hermetic] no " + LauncherClassLoader.ENTRY
-                + " in its place: the launcher's classes come from the application class loader\n");
+        assertThat(run.err()).startsWith("[hermetic] no " + LauncherClassLoader.ENTRY + " in its place in " + archive
+                + ": the launcher's classes come from the application class loader\n");
     }
 
     @Test
