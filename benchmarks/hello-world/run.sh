@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What a plain hello world's launch through our archive costs over `java -cp`, taken apart (benchmarks/README.md,
-# "Hello world, taken apart"): interleaved wall times, medians; with `--callgrind`, the instructions of the
-# launch's main thread as well (with `-Dhermetic.preload=false` for a count that does not depend on how valgrind
-# schedules the launcher's two threads).
+# "Hello world, taken apart"): interleaved wall and CPU times (compare.py, python3); with `--callgrind`, the
+# instructions of the launch's main thread as well (with `-Dhermetic.preload=false` for a count that does not
+# depend on how valgrind schedules the launcher's two threads).
 #   benchmarks/hello-world/run.sh [RUNS] [--callgrind]        (after `mvn -B -q install -DskipTests`)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); repo=$(cd "$here/../.." && pwd)
@@ -11,12 +11,13 @@ for a in "$@"; do case $a in --callgrind) callgrind=true ;; *) runs=$a ;; esac; 
 w=$repo/benchmarks/target/hello-world; rm -rf "$w"; mkdir -p "$w/src" "$w/cls/app" "$w/trivial"
 cd "$w"
 printf 'public class Hello { public static void main(String[] a) { System.out.println("Hello, world"); } }\n' > src/Hello.java
-javac --release 17 -d cls src/Hello.java
-jar cfe plain.jar Hello -C cls Hello.class
-java -jar "$repo/packer/target/packer.jar" pack --app cls --main-class Hello --out ours.jar >/dev/null
+# hello/ holds Hello alone: what every build of ours is packed from (benchmarks/README.md packs older ones too)
+javac --release 17 -d hello src/Hello.java
+jar cfe plain.jar Hello -C hello Hello.class
+java -jar "$repo/packer/target/packer.jar" pack --app hello --main-class Hello --out ours.jar >/dev/null
 # string concatenation inlined, as the loader compiles it: its invokedynamic bootstrap costs milliseconds
 javac --release 17 -XDstringConcat=inline -d cls "$here/MinimalLaunch.java" "$here/JdkReferences.java"
-cp cls/Hello.class cls/app/
+cp hello/Hello.class cls/app/
 jar cfe minimal.jar MinimalLaunch -C cls MinimalLaunch.class -C cls 'MinimalLaunch$OneClass.class' -C cls app/Hello.class
 # twenty trivial classes, each a static method, against none
 calls=""; for i in $(seq 0 19); do echo "class C$i { static int x; static void f() { x++; } }" > trivial/C$i.java; calls="$calls C$i.f();"; done
@@ -39,26 +40,19 @@ variants=(
 )
 # the launch's own classes (and Hello) from a dynamic CDS archive: what loading them costs, taken away
 # (-Xshare:on in its row: the check run below fails rather than measure a launch without the archive)
-java -XX:ArchiveClassesAtExit=ours.jsa -jar ours.jar >/dev/null
-for v in "${variants[@]}"; do java ${v#*|} >/dev/null || { echo "failed: java ${v#*|}"; exit 1; }; done
-: > wall.txt
-for i in $(seq "$runs"); do
+java -XX:ArchiveClassesAtExit=ours.jsa -Dhermetic.train=true -jar ours.jar >/dev/null
+args=()
+for v in "${variants[@]}"; do args+=("${v%%|*}" "java ${v#*|}"); done
+python3 "$here/compare.py" "$runs" "${args[@]}"
+if $callgrind; then
+  echo
+  echo "| variant | main-thread instructions |"
+  echo "|---|---:|"
   for v in "${variants[@]}"; do
-    s=$(date +%s%N); java ${v#*|} >/dev/null; e=$(date +%s%N)
-    echo "${v%%|*} $(( (e - s) / 1000 ))" >> wall.txt
+    name=${v%%|*}
+    # every count is taken with the second thread off: ours-no-preload would be ours again
+    [ "$name" = ours-no-preload ] && continue
+    count=$("$here/main-thread-instructions.sh" java -Dhermetic.preload=false ${v#*|})
+    echo "| $name | $(awk -v c="$count" 'BEGIN {printf "%.1f M", c / 1e6}') |"
   done
-done
-echo "| variant | wall ms (median of $runs) | main-thread instructions |"
-echo "|---|---:|---:|"
-for v in "${variants[@]}"; do
-  name=${v%%|*}
-  median=$(awk -v n="$name" '$1 == n {print $2}' wall.txt | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m/1000}')
-  count=""
-  if $callgrind; then
-    rm -f cg.out*; valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file=cg.out java -Dhermetic.preload=false ${v#*|} >/dev/null 2>&1
-    count=$(for f in cg.out-*; do callgrind_annotate --inclusive=yes "$f" 2>/dev/null | grep -m1 'JavaMain \[' || true; done \
-      | awk '{gsub(",", "", $1); print $1}' | sort -n | tail -1)
-    count=$(awk -v c="$count" 'BEGIN {printf "%.1f M", c / 1e6}')
-  fi
-  echo "| $name | $median | $count |"
-done
+fi

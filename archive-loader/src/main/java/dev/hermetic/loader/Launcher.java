@@ -9,7 +9,7 @@ import java.lang.reflect.Method;
  * The archive's {@code Main-Class}: runs the {@linkplain Launch launch} (open the archive, run the
  * application's {@code main} in an {@link ArchiveClassLoader}) with the launcher's classes defined by a
  * {@link LauncherClassLoader} of their own, from the archive's {@code HERMETIC-INF/loader.classes},
- * instead of by the JDK's application class loader one class at a time: 2.4 to 4 ms of a JDK 17 hello
+ * instead of by the JDK's application class loader one class at a time: 2.3 to 4 ms of a JDK 17 hello
  * world ({@code benchmarks/README.md}, sixth round). The launch stays in the application class loader,
  * which loads the same classes from the archive's root, when {@code -Dhermetic.launcher=app} says so,
  * when the archive has no such entry in its place (an exploded archive directory, or an archive a zip

@@ -5,6 +5,7 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,12 +36,20 @@ public final class LauncherClassTable {
     }
 
     /**
-     * The table of these class files.
+     * The table of the class files among these files.
      *
-     * @param classFiles per binary name ({@code dev.hermetic.loader.Launcher}), the class file
+     * @param files per name in a jar ({@code dev/hermetic/loader/Launcher.class}), the file's bytes; those
+     *              whose name does not end in {@code .class} are left out
      * @throws IllegalArgumentException for more than 65,535 classes or a name that is not ASCII
      */
-    public static byte[] write(Map<String, byte[]> classFiles) {
+    public static byte[] write(Map<String, byte[]> files) {
+        Map<String, byte[]> classFiles = new HashMap<>();
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            String name = file.getKey();
+            if (name.endsWith(".class")) {
+                classFiles.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), file.getValue());
+            }
+        }
         if (classFiles.size() > 0xFFFF) {
             throw new IllegalArgumentException(classFiles.size() + " classes: at most 65535");
         }

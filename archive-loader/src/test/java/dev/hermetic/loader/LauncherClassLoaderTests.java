@@ -3,23 +3,26 @@ package dev.hermetic.loader;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hermetic.loader.archive.TestArchives;
 import java.io.File;
 import java.io.IOException;
 import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +34,10 @@ class LauncherClassLoaderTests {
     @TempDir
     Path dir;
 
-    /** Two classes whose names have the same {@link String#hashCode}, and one that uses both and the JDK. */
+    /**
+     * Two classes whose names have the same {@link String#hashCode}, and one that uses both and the JDK,
+     * by name in a jar ({@code p/Aa.class}).
+     */
     private static Map<String, byte[]> classes;
 
     @BeforeAll
@@ -43,45 +49,34 @@ class LauncherClassLoaderTests {
         sources.put("p/Uses.java", "package p; public class Uses { public static String names() {"
                 + " return Aa.name() + BB.name() + java.sql.Types.class.getSimpleName()"
                 + " + new java.util.ArrayList<String>().size(); } }");
-        classes = new TreeMap<>();
-        for (Map.Entry<String, byte[]> c : TestArchives.compile(shared, sources).entrySet()) {
-            String name = c.getKey();
-            classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), c.getValue());
-        }
+        classes = TestArchives.compile(shared, sources);
     }
 
     private static ProtectionDomain domain(Path archive) throws IOException {
         return new ProtectionDomain(new CodeSource(archive.toUri().toURL(), (Certificate[]) null), null);
     }
 
-    /** An archive as the packer starts one: {@code META-INF/}, a manifest, then the given third entry, STORED. */
+    /**
+     * An archive as the packer starts one: {@code META-INF/}, a manifest, then the given third entry, and
+     * one more, all STORED with their sizes up front; a new file at each call.
+     */
     private Path archive(String name, byte[] entry) throws IOException {
-        Path file = dir.resolve("a.jar");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            stored(zip, "META-INF/", new byte[0]);
-            stored(zip, "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\n\r\n".getBytes(UTF_8));
-            stored(zip, name, entry);
-            stored(zip, "z.txt", "after".getBytes(UTF_8));
-        }
-        return file;
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("META-INF/", new byte[0]);
+        entries.put("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\n\r\n".getBytes(UTF_8));
+        entries.put(name, entry);
+        entries.put("z.txt", "after".getBytes(UTF_8));
+        return write(TestArchives.jar(entries, entries.keySet().toArray(new String[0])));
     }
 
-    private static void stored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-        ZipEntry entry = new ZipEntry(name);
-        entry.setMethod(ZipEntry.STORED);
-        entry.setSize(bytes.length);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(bytes);
-        entry.setCrc(crc.getValue());
-        zip.putNextEntry(entry);
-        zip.write(bytes);
-        zip.closeEntry();
+    private Path write(byte[] zip) throws IOException {
+        return Files.write(Files.createTempFile(dir, "archive", ".jar"), zip);
     }
 
     /** The loaders {@link #open} made, closed after each test: they hold their archive open. */
-    private final List<LauncherClassLoader> opened = new java.util.ArrayList<>();
+    private final List<LauncherClassLoader> opened = new ArrayList<>();
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void closeLoaders() throws IOException {
         for (LauncherClassLoader loader : opened) {
             loader.close();
@@ -138,7 +133,7 @@ class LauncherClassLoaderTests {
     }
 
     @Test
-    void loaderWhenMadeThenItIsParallelCapable() throws Exception {
+    void loaderWhenMadeThenItIsParallelCapableUnderThePlatformLoader() throws Exception {
         LauncherClassLoader loader = open(archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes)));
 
         assertThat(loader.isRegisteredAsParallelCapable()).isTrue();
@@ -147,13 +142,12 @@ class LauncherClassLoaderTests {
 
     @Test
     void openWhenTheEntryIsNotAmongTheFirstEntriesThenNull() throws Exception {
-        Path file = dir.resolve("late.jar");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            for (String name : new String[] {"META-INF/", "META-INF/MANIFEST.MF", "a.txt"}) {
-                stored(zip, name, new byte[0]);
-            }
-            stored(zip, LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (String name : new String[] {"META-INF/", "META-INF/MANIFEST.MF", "a.txt"}) {
+            entries.put(name, new byte[0]);
         }
+        entries.put(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
+        Path file = write(TestArchives.jar(entries, entries.keySet().toArray(new String[0])));
 
         assertThat(open(file)).isNull();
         assertThat(open(archive("other.bin", LauncherClassTable.write(classes)))).isNull();
@@ -161,42 +155,22 @@ class LauncherClassLoaderTests {
 
     @Test
     void openWhenTheEntryIsDeflatedWithItsSizesInTheLocalHeaderThenNull() throws Exception {
-        byte[] table = LauncherClassTable.write(classes);
-        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
-        deflater.setInput(table);
-        deflater.finish();
-        byte[] buffer = new byte[table.length + 64];
-        int compressed = deflater.deflate(buffer);
-        deflater.end();
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(table);
-        Path file = dir.resolve("deflated.jar");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            stored(zip, "META-INF/", new byte[0]);
-            stored(zip, "META-INF/MANIFEST.MF", new byte[0]);
-            ZipEntry entry = new ZipEntry(LauncherClassLoader.ENTRY);
-            entry.setMethod(ZipEntry.DEFLATED);
-            entry.setSize(table.length);
-            entry.setCompressedSize(compressed);
-            entry.setCrc(crc.getValue());
-            zip.putNextEntry(entry);
-            zip.write(table);
-        }
+        Path stored = archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
+        // the local header says DEFLATED, its sizes equal and up front: the method alone refuses it
+        Path file = write(patch(Files.readAllBytes(stored), localHeaderOffset(stored, 2) + 8, new byte[] {8, 0}));
 
-        // sizes up front, no data descriptor: the method itself is what refuses it
         assertThat(localHeaderFlags(file, 2) & 8).isZero();
         assertThat(open(file)).isNull();
     }
 
     @Test
     void openWhenAnEarlierEntryHasADataDescriptorThenNull() throws Exception {
-        Path file = dir.resolve("descriptor.jar");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            zip.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
-            zip.write("Manifest-Version: 1.0\r\n\r\n".getBytes(UTF_8));
-            stored(zip, LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
-        }
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\n\r\n".getBytes(UTF_8)); // DEFLATED
+        entries.put(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
+        Path file = write(TestArchives.jar(entries, LauncherClassLoader.ENTRY));
 
+        // without the flag's check, the walk would land in deflate data and stop at its signature check
         assertThat(localHeaderFlags(file, 0) & 8).isEqualTo(8);
         assertThat(open(file)).isNull();
     }
@@ -205,10 +179,9 @@ class LauncherClassLoaderTests {
     void openWhenTheLocalHeaderSaysZip64OrEncryptedThenNull() throws Exception {
         Path archive = archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
         long third = localHeaderOffset(archive, 2);
-        Path zip64 = dir.resolve("zip64.jar");
-        Files.write(zip64, patch(Files.readAllBytes(archive), third + 18, new byte[] {-1, -1, -1, -1}));
-        Path encrypted = dir.resolve("encrypted.jar");
-        Files.write(encrypted, patch(Files.readAllBytes(archive), third + 6, new byte[] {1, 0}));
+        // a zip64 size is also larger than this archive: only one over 4 GiB would tell the two checks apart
+        Path zip64 = write(patch(Files.readAllBytes(archive), third + 18, new byte[] {-1, -1, -1, -1}));
+        Path encrypted = write(patch(Files.readAllBytes(archive), third + 6, new byte[] {1, 0}));
 
         assertThat(open(zip64)).isNull();
         assertThat(open(encrypted)).isNull();
@@ -217,8 +190,7 @@ class LauncherClassLoaderTests {
     @Test
     void openWhenTheArchiveIsCutBeforeTheEntryThenNull() throws Exception {
         Path archive = archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
-        Path cut = dir.resolve("cut.jar");
-        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(archive), (int) localHeaderOffset(archive, 2) + 10));
+        Path cut = write(Arrays.copyOf(Files.readAllBytes(archive), (int) localHeaderOffset(archive, 2) + 10));
 
         assertThat(open(cut)).isNull();
     }
@@ -234,7 +206,7 @@ class LauncherClassLoaderTests {
     @Test
     void openWhenARowPointsPastTheEntryThenFailsNamingTheClassRow() throws Exception {
         byte[] table = LauncherClassTable.write(classes);
-        byte[] cut = java.util.Arrays.copyOf(table, table.length - 1);
+        byte[] cut = Arrays.copyOf(table, table.length - 1);
         Path archive = archive(LauncherClassLoader.ENTRY, cut);
 
         assertThatThrownBy(() -> open(archive)).isInstanceOf(ZipException.class)
@@ -245,24 +217,24 @@ class LauncherClassLoaderTests {
     @Test
     void openWhenTheCountExceedsTheEntryThenFails() throws Exception {
         byte[] full = LauncherClassTable.write(classes);
-        byte[] table = java.util.Arrays.copyOf(full, 12);
+        byte[] table = Arrays.copyOf(full, 12);
         table[6] = 0x7F;
         table[7] = 0;
         Path archive = archive(LauncherClassLoader.ENTRY, table);
 
         assertThatThrownBy(() -> open(archive)).isInstanceOf(ZipException.class)
                 .hasMessage(archive + ": " + LauncherClassLoader.ENTRY + ": 32512 classes and their names in "
-                        + java.nio.ByteBuffer.wrap(full).getInt(8) + " bytes: not a table of an entry of 12 bytes");
+                        + ByteBuffer.wrap(full).getInt(8) + " bytes: not a table of an entry of 12 bytes");
     }
 
     @Test
     void openWhenRowsAreOutOfHashOrderThenFailsNamingTheRow() throws Exception {
         byte[] table = LauncherClassTable.write(classes);
         // swap the first two rows: still inside the entry, no longer sorted
-        byte[] first = java.util.Arrays.copyOfRange(table, 12, 30);
+        byte[] first = Arrays.copyOfRange(table, 12, 30);
         System.arraycopy(table, 30, table, 12, 18);
         System.arraycopy(first, 0, table, 30, 18);
-        assertThat(java.nio.ByteBuffer.wrap(table).getInt(12)).isNotEqualTo(java.nio.ByteBuffer.wrap(table).getInt(30));
+        assertThat(ByteBuffer.wrap(table).getInt(12)).isNotEqualTo(ByteBuffer.wrap(table).getInt(30));
         Path archive = archive(LauncherClassLoader.ENTRY, table);
 
         assertThatThrownBy(() -> open(archive)).isInstanceOf(ZipException.class)
@@ -272,16 +244,11 @@ class LauncherClassLoaderTests {
     @Test
     void openWhenANameOrAClassFileLiesInAnotherPartThenFailsNamingTheRow() throws Exception {
         byte[] table = LauncherClassTable.write(classes);
-        int names = java.nio.ByteBuffer.wrap(table).getInt(8);
-        Path nameInRows = dir.resolve("rows.jar");
-        Files.write(nameInRows, Files.readAllBytes(archive(LauncherClassLoader.ENTRY,
-                patch(table, 12 + 4, java.nio.ByteBuffer.allocate(4).putInt(12).array()))));
-        Path classInNames = dir.resolve("names.jar");
-        Files.write(classInNames, Files.readAllBytes(archive(LauncherClassLoader.ENTRY,
-                patch(table, 12 + 10, java.nio.ByteBuffer.allocate(4).putInt(names - 1).array()))));
-        Path negative = dir.resolve("negative.jar");
-        Files.write(negative, Files.readAllBytes(archive(LauncherClassLoader.ENTRY,
-                patch(table, 12 + 14, new byte[] {-128, 0, 0, 0}))));
+        int names = ByteBuffer.wrap(table).getInt(8);
+        Path nameInRows = archive(LauncherClassLoader.ENTRY, patch(table, 12 + 4, ByteBuffer.allocate(4).putInt(12).array()));
+        Path classInNames = archive(LauncherClassLoader.ENTRY,
+                patch(table, 12 + 10, ByteBuffer.allocate(4).putInt(names - 1).array()));
+        Path negative = archive(LauncherClassLoader.ENTRY, patch(table, 12 + 14, new byte[] {-128, 0, 0, 0}));
 
         for (Path archive : List.of(nameInRows, classInNames, negative)) {
             assertThatThrownBy(() -> open(archive)).as("%s", archive).isInstanceOf(ZipException.class)
@@ -307,7 +274,7 @@ class LauncherClassLoaderTests {
      */
     @Test
     void loadClassWhenASecurityManagerDeniesTheCallerTheBootLoaderThenThePlatformLoaderServes() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 18,
+        assumeTrue(Runtime.version().feature() < 18,
                 "this JDK refuses a security manager by default");
         LauncherClassLoader loader = open(archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes)));
 
@@ -346,7 +313,7 @@ class LauncherClassLoaderTests {
      * headers from the first (entries before it STORED, their sizes in their headers).
      */
     private static long localHeaderOffset(Path archive, int index) throws IOException {
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(archive)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(archive)).order(ByteOrder.LITTLE_ENDIAN);
         int at = 0;
         for (int i = 0; i < index; i++) {
             at += 30 + (bytes.getShort(at + 26) & 0xFFFF) + (bytes.getShort(at + 28) & 0xFFFF) + bytes.getInt(at + 18);
@@ -361,7 +328,7 @@ class LauncherClassLoaderTests {
     }
 
     @Test
-    void launchNameWhenComparedThenItIsLaunchs() {
+    void launchWhenComparedThenItIsTheNameOfLaunch() {
         assertThat(LauncherClassLoader.LAUNCH).isEqualTo(Launch.class.getName());
     }
 

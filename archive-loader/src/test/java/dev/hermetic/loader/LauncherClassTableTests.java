@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 
 class LauncherClassTableTests {
     @Test
-    void writeWhenTwoClassesThenHeaderRowsNamesAndClassFilesInHashOrder() {
+    void writeWhenTwoClassesAndAResourceThenHeaderRowsNamesAndClassFilesInHashOrder() {
         Map<String, byte[]> classes = new LinkedHashMap<>();
-        classes.put("b.B", new byte[] {1, 2, 3});
-        classes.put("a.A", new byte[] {4});
+        classes.put("b/B.class", new byte[] {1, 2, 3});
+        classes.put("a/A.class", new byte[] {4});
+        classes.put("a/a.txt", new byte[] {5}); // not a class: left out
         // "a.A" hashes below "b.B": its row comes first
         assertThat("a.A".hashCode()).isLessThan("b.B".hashCode());
 
@@ -39,7 +40,7 @@ class LauncherClassTableTests {
 
     @Test
     void writeWhenANameIsNotAsciiThenRefused() {
-        assertThatThrownBy(() -> LauncherClassTable.write(Map.of("p.\u00c4", new byte[1])))
+        assertThatThrownBy(() -> LauncherClassTable.write(Map.of("p/\u00c4.class", new byte[1])))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("not an ASCII class name: p.\u00c4");
     }
 
@@ -47,7 +48,7 @@ class LauncherClassTableTests {
     void writeWhenMoreClassesThanACountHoldsThenRefused() {
         Map<String, byte[]> classes = new TreeMap<>();
         for (int i = 0; i <= 0xFFFF; i++) {
-            classes.put("c.C" + i, new byte[0]);
+            classes.put("c/C" + i + ".class", new byte[0]);
         }
 
         assertThatThrownBy(() -> LauncherClassTable.write(classes)).isInstanceOf(IllegalArgumentException.class)
@@ -57,7 +58,7 @@ class LauncherClassTableTests {
     @Test
     void writeWhenTheSameClassesComeInAnotherOrderThenTheSameBytes() {
         Map<String, byte[]> classes = new TreeMap<>();
-        for (String name : new String[] {"p.Aa", "p.BB", "q.Z", "a.b.C"}) {
+        for (String name : new String[] {"p/Aa.class", "p/BB.class", "q/Z.class", "a/b/C.class"}) {
             classes.put(name, name.getBytes(US_ASCII));
         }
         Map<String, byte[]> reversed = new TreeMap<>(Comparator.reverseOrder());

@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hermetic.loader.archive.TestArchives;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,11 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -217,8 +227,8 @@ class LauncherTests {
     }
 
     /** {@link #jdks} with the launcher's classes from its own loader and from the application class loader. */
-    static Stream<org.junit.jupiter.params.provider.Arguments> jdksAndLaunchers() {
-        return jdks().flatMap(jdk -> Stream.of("own", "app").map(l -> org.junit.jupiter.params.provider.Arguments.of(jdk, l)));
+    static Stream<Arguments> jdksAndLaunchers() {
+        return jdks().flatMap(jdk -> Stream.of("own", "app").map(l -> Arguments.of(jdk, l)));
     }
 
     private static Path jdk(String which) {
@@ -278,7 +288,7 @@ class LauncherTests {
     void mainWhenTheArchiveHoldsTheLauncherClassesThenTheLaunchRunsInALauncherClassLoader() throws Exception {
         Path archive = pack("app.Main");
 
-        Run run = java("-jar", archive.toString(), "launcher");
+        Run run = javaJar(archive, "launcher");
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out().strip()).isEqualTo(LauncherClassLoader.class.getName());
@@ -288,7 +298,7 @@ class LauncherTests {
     void mainWhenAHermeticUrlIsParsedFromItsTextThenTheLauncherLoadersHandlerReadsIt() throws Exception {
         Path archive = pack("app.Main");
 
-        Run run = java("-jar", archive.toString(), "url");
+        Run run = javaJar(archive, "url");
 
         // the provider the JDK finds at the root hands the scheme to its copy in the launcher's loader
         assertThat(run.exit()).as(run.err()).isZero();
@@ -337,7 +347,7 @@ class LauncherTests {
                 .app("app/Main.class", classes.get("app/Main.class"))
                 .write(dir.resolve("corrupt.jar")).path();
 
-        Run run = java("-jar", archive.toString());
+        Run run = javaJar(archive);
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
@@ -347,7 +357,7 @@ class LauncherTests {
 
     @ParameterizedTest(name = "hermetic.preload={0}")
     @MethodSource("preloadSettings")
-    void mainWhenLaunchedThenTheLoaderClassesBeforeMainAreTheLaunchClassesInOrder(String preload) throws Exception {
+    void mainWhenLaunchedThenTheLoaderClassesBeforeMainAreTheLaunchClassesInOrderUnlessPreloading(String preload) throws Exception {
         TestArchives.Builder builder = TestArchives.archive("app.Main").launcher(loaderClasses());
         int module = builder.moduleWithoutSource("app/Main.java");
         Path archive = builder.app("app/Main.class", classes.get("app/Main.class"), module)
@@ -390,13 +400,13 @@ class LauncherTests {
      */
     @Test
     void launchClassesWhenTheirStaticInitialisersAreReadThenNoneNamesAnotherLaunchClass() {
-        java.util.spi.ToolProvider javap = java.util.spi.ToolProvider.findFirst("javap").orElseThrow();
+        ToolProvider javap = ToolProvider.findFirst("javap").orElseThrow();
         Set<String> launch = Set.of(Launch.LAUNCH_CLASSES);
-        java.util.regex.Pattern named = java.util.regex.Pattern.compile("dev/hermetic/loader/[A-Za-z0-9_/$]+");
+        Pattern named = Pattern.compile("dev/hermetic/loader/[A-Za-z0-9_/$]+");
         List<String> withInitialisers = new ArrayList<>();
         for (String name : Launch.LAUNCH_CLASSES) {
-            java.io.StringWriter out = new java.io.StringWriter();
-            int status = javap.run(new java.io.PrintWriter(out), new java.io.PrintWriter(out), "-c", "-p",
+            StringWriter out = new StringWriter();
+            int status = javap.run(new PrintWriter(out), new PrintWriter(out), "-c", "-p",
                     loaderClasses().resolve(name.replace('.', '/') + ".class").toString());
             assertThat(status).as("%s", out).isZero();
             String text = out.toString();
@@ -404,9 +414,12 @@ class LauncherTests {
             if (start >= 0) {
                 withInitialisers.add(name);
             }
-            String initialiser = start < 0 ? "" : text.substring(start, text.indexOf("\n\n", start) < 0 ? text.length()
-                    : text.indexOf("\n\n", start));
-            java.util.regex.Matcher m = named.matcher(initialiser);
+            String initialiser = "";
+            if (start >= 0) {
+                int end = text.indexOf("\n\n", start);
+                initialiser = text.substring(start, end < 0 ? text.length() : end);
+            }
+            Matcher m = named.matcher(initialiser);
             List<String> others = new ArrayList<>();
             while (m.find()) {
                 String other = m.group().replace('/', '.');
@@ -421,11 +434,11 @@ class LauncherTests {
     }
 
     /** A loader of this module's classes alone, recording the names it is asked for. */
-    private static final class Recording extends java.net.URLClassLoader {
+    private static final class Recording extends URLClassLoader {
         final List<String> asked = new ArrayList<>();
 
-        Recording() throws java.net.MalformedURLException {
-            super(new java.net.URL[] {loaderClasses().toUri().toURL()}, getPlatformClassLoader());
+        Recording() throws MalformedURLException {
+            super(new URL[] {loaderClasses().toUri().toURL()}, getPlatformClassLoader());
         }
 
         @Override
@@ -445,7 +458,7 @@ class LauncherTests {
     void loadLaunchClassesWhenCalledThenEveryLaunchClassIsLoadedStartingFromTheLast() throws Exception {
         try (Recording loader = new Recording()) {
             // linking Launch (its verification loads ArchiveClassLoader) happens here, before the call
-            java.lang.reflect.Method load = loader.loadClass(Launch.class.getName()).getDeclaredMethod("loadLaunchClasses");
+            Method load = loader.loadClass(Launch.class.getName()).getDeclaredMethod("loadLaunchClasses");
             load.setAccessible(true);
             int before = loader.asked.size();
 

@@ -205,9 +205,20 @@ final class ChildJvms {
         return reference == null ? "" : String.format(Locale.ROOT, "%.2f", value / median(reference));
     }
 
-    /** @return the uncached median ÷ value (a cache's gain), two decimals; empty without the uncached row */
-    static String inverse(double value, long[] uncached) {
+    /**
+     * @return a cache's gain for the command: the median of the same variant on its JDK without a cache ÷
+     *         value, two decimals; empty for a command without a cache, or without that row
+     */
+    static String gain(Command command, double value, Map<String, long[]> measured) {
+        long[] uncached = command.cache().equals(command.baseCache()) ? null : measured.get(command.baseKey(command.variant()));
         return uncached == null ? "" : String.format(Locale.ROOT, "%.2f", median(uncached) / value);
+    }
+
+    /** Prints the table rows of the commands that could not run, with the reason, the other cells empty. */
+    static void printUnavailable(Map<String, String> unavailable, int emptyCells) {
+        for (Map.Entry<String, String> u : unavailable.entrySet()) {
+            System.out.println("| " + u.getKey().replace(" / ", " | ") + " | n/a: " + u.getValue() + " " + "|".repeat(emptyCells));
+        }
     }
 
     static String loadAverage() {

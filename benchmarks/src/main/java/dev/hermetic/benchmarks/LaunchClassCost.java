@@ -105,6 +105,10 @@ public final class LaunchClassCost {
         try (JarFile file = new JarFile(jar)) {
             for (String name : LAUNCH) {
                 JarEntry entry = file.getJarEntry(name.replace('.', '/') + ".class");
+                if (entry == null) {
+                    throw new IOException(jar + ": no " + name.replace('.', '/') + ".class, a launch class (build the jar"
+                            + " as benchmarks/run-all.sh does)");
+                }
                 try (InputStream in = file.getInputStream(entry)) {
                     all.add(in.readAllBytes());
                 }

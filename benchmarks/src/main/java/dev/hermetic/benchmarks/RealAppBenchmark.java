@@ -135,16 +135,13 @@ public final class RealAppBenchmark {
         System.out.println("| variant | cache | wall ms | × cp-jars | × spring-boot | gain |");
         System.out.println("|---|---|---:|---:|---:|---:|");
         for (Command c : commands) {
-            String base = c.baseCache();
             double w = ChildJvms.median(wall.get(c.key()));
             System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %s |%n", c.variant(), c.cache(), w / 1e6,
                     ChildJvms.ratio(w, wall.get(c.baseKey("cp-jars"))),
                     ChildJvms.ratio(w, wall.get(c.baseKey("spring-boot"))),
-                    c.cache().equals(base) ? "" : ChildJvms.inverse(w, wall.get(c.baseKey(c.variant()))));
+                    ChildJvms.gain(c, w, wall));
         }
-        for (Map.Entry<String, String> u : unavailable.entrySet()) {
-            System.out.println("| " + u.getKey().replace(" / ", " | ") + " | n/a: " + u.getValue() + " |||");
-        }
+        ChildJvms.printUnavailable(unavailable, 3);
     }
 
     /** Builds what variant {@code v} runs and returns its java arguments. */

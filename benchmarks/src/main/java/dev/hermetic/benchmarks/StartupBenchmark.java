@@ -118,7 +118,6 @@ public final class StartupBenchmark {
                 + " | load × cp-jars | load × ours-trusted | gain wall | gain load |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Command c : commands) {
-            String base = c.baseCache();
             double w = ChildJvms.median(wall.get(c.key()));
             double l = ChildJvms.median(load.get(c.key()));
             System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %s | %.1f | %.1f | %s | %s | %s | %s | %s |%n",
@@ -126,12 +125,9 @@ public final class StartupBenchmark {
                     l / 1e3 / classes, ChildJvms.ratio(l, load.get(c.baseKey("floor"))),
                     ChildJvms.ratio(l, load.get(c.baseKey("cp-jars"))),
                     ChildJvms.ratio(l, load.get(c.baseKey("ours-trusted"))),
-                    c.cache().equals(base) ? "" : ChildJvms.inverse(w, wall.get(c.baseKey(c.variant()))),
-                    c.cache().equals(base) ? "" : ChildJvms.inverse(l, load.get(c.baseKey(c.variant()))));
+                    ChildJvms.gain(c, w, wall), ChildJvms.gain(c, l, load));
         }
-        for (Map.Entry<String, String> u : unavailable.entrySet()) {
-            System.out.println("| " + u.getKey().replace(" / ", " | ") + " | n/a: " + u.getValue() + " ||||||||");
-        }
+        ChildJvms.printUnavailable(unavailable, 8);
     }
 
     /** Builds what variant {@code v} runs and returns its java arguments. */

@@ -57,7 +57,7 @@ final class AppInputs implements Closeable {
         try {
             file = new JarFile(jar.toFile(), false);
         } catch (ZipException e) {
-            throw new PackException(jar, "--app: not a jar or directory (" + e.getMessage() + ")");
+            throw new PackException(jar, "--app: not a jar or directory (" + e.getMessage() + ")", e);
         }
         jars.add(file);
         if (firstJarManifest == null) {

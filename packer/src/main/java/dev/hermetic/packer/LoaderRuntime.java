@@ -55,14 +55,11 @@ final class LoaderRuntime {
      */
     static synchronized byte[] launcherClasses() throws IOException {
         if (launcherClasses == null) {
-            Map<String, byte[]> classes = new LinkedHashMap<>();
+            Map<String, byte[]> files = new LinkedHashMap<>();
             for (InputFile file : files()) {
-                if (file.name().endsWith(".class")) {
-                    String name = file.name();
-                    classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), file.read());
-                }
+                files.put(file.name(), file.read());
             }
-            launcherClasses = LauncherClassTable.write(classes);
+            launcherClasses = LauncherClassTable.write(files);
         }
         return launcherClasses;
     }

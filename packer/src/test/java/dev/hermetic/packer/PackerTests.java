@@ -148,21 +148,22 @@ class PackerTests {
 
         Packer.pack(PackOptions.builder().out(out).mainClass(MAIN).addApp(compiledApp()).build());
 
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(out.toFile())) {
-            List<? extends java.util.zip.ZipEntry> entries = java.util.Collections.list(zip.entries());
-            assertThat(entries.get(ArchiveLayout.LAUNCHER_CLASSES_POSITION).getName()).isEqualTo(ArchiveLayout.LAUNCHER_CLASSES);
-            assertThat(entries.get(ArchiveLayout.LAUNCHER_CLASSES_POSITION).getMethod()).isEqualTo(java.util.zip.ZipEntry.STORED);
-            Map<String, byte[]> root = new java.util.TreeMap<>();
-            for (java.util.zip.ZipEntry entry : entries) {
-                String name = entry.getName();
-                if (name.startsWith("dev/hermetic/loader/") && name.endsWith(".class")) {
-                    try (java.io.InputStream in = zip.getInputStream(entry)) {
-                        root.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), in.readAllBytes());
+        try (ZipFile zip = new ZipFile(out.toFile())) {
+            List<? extends ZipEntry> entries = Collections.list(zip.entries());
+            ZipEntry table = entries.get(ArchiveLayout.LAUNCHER_CLASSES_POSITION);
+            assertThat(table.getName()).isEqualTo(ArchiveLayout.LAUNCHER_CLASSES);
+            assertThat(table.getMethod()).isEqualTo(ZipEntry.STORED);
+            Map<String, byte[]> root = new TreeMap<>();
+            for (ZipEntry entry : entries) {
+                if (entry.getName().startsWith("dev/hermetic/loader/") && entry.getName().endsWith(".class")) {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        root.put(entry.getName(), in.readAllBytes());
                     }
                 }
             }
-            assertThat(root).containsKeys(Launcher.class.getName(), ArchiveClassLoader.class.getName());
-            try (java.io.InputStream in = zip.getInputStream(entries.get(ArchiveLayout.LAUNCHER_CLASSES_POSITION))) {
+            assertThat(root).containsKeys(Launcher.class.getName().replace('.', '/') + ".class",
+                    ArchiveClassLoader.class.getName().replace('.', '/') + ".class");
+            try (InputStream in = zip.getInputStream(table)) {
                 assertThat(in.readAllBytes()).isEqualTo(LauncherClassTable.write(root));
             }
         }
@@ -176,8 +177,7 @@ class PackerTests {
         Packer.pack(PackOptions.builder().out(out).mainClass("who.Who")
                 .addApp(javac(tmp.resolve("who"), tmp.resolve("who-classes"), List.of())).build());
 
-        TestFixtures.Result run = TestFixtures.run(tmp, List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", out.toString()));
+        TestFixtures.Result run = TestFixtures.run(tmp, List.of(TestFixtures.jdkTool("java"), "-jar", out.toString()));
 
         // the local headers as Commons Compress wrote them lead a launch to the table, so the archive's loader
         // is defined by the launcher's own loader, not by the application class loader

@@ -299,16 +299,9 @@ public final class TestArchives {
          */
         public Builder launcher(Path loaderClasses) throws IOException {
             Map<String, byte[]> tree = readTree(loaderClasses);
-            Map<String, byte[]> classes = new TreeMap<>();
-            for (Map.Entry<String, byte[]> file : tree.entrySet()) {
-                String name = file.getKey();
-                if (name.endsWith(".class")) {
-                    classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), file.getValue());
-                }
-            }
             root("META-INF/", new byte[0]);
             launcherManifest();
-            root(ArchiveLayout.LAUNCHER_CLASSES, LauncherClassTable.write(classes));
+            root(ArchiveLayout.LAUNCHER_CLASSES, LauncherClassTable.write(tree));
             root.putAll(tree);
             return this;
         }
@@ -397,18 +390,18 @@ public final class TestArchives {
             try (Counting counter = new Counting(new BufferedOutputStream(Files.newOutputStream(file)));
                  ZipOutputStream zip = new ZipOutputStream(counter)) {
                 for (Map.Entry<String, byte[]> e : root.entrySet()) {
-                    put(zip, counter, e.getKey(), e.getValue(), true);
+                    put(zip, counter, e.getKey(), e.getValue());
                 }
                 for (Map.Entry<String, byte[]> e : sources.entrySet()) {
                     int id = modules.size();
                     byte[] source = e.getValue(); // null: not shipped, as the packer records such a module
-                    long offset = source == null ? -1 : put(zip, counter, ArchiveLayout.SOURCES + e.getKey(), source, true);
+                    long offset = source == null ? -1 : put(zip, counter, ArchiveLayout.SOURCES + e.getKey(), source);
                     modules.add(new Module(id, e.getKey(), offset, modes.get(id),
                             source == null ? new byte[Module.HASH_LENGTH] : sha256(source),
                             source == null ? 0 : source.length, source == null ? 0 : TIME, 61, 17, "--release 17"));
                 }
                 for (Map.Entry<String, byte[]> e : app.entrySet()) {
-                    long offset = put(zip, counter, ArchiveLayout.CLASSES + e.getKey(), e.getValue(), true);
+                    long offset = put(zip, counter, ArchiveLayout.CLASSES + e.getKey(), e.getValue());
                     CRC32 crc = new CRC32();
                     crc.update(e.getValue());
                     entries.add(new IndexedEntry(e.getKey(), 0, offset, ZipEntry.STORED, e.getValue().length,
@@ -416,7 +409,7 @@ public final class TestArchives {
                 }
                 for (Map.Entry<String, byte[]> e : libs.entrySet()) {
                     String name = ArchiveLayout.LIB + e.getKey();
-                    long offset = put(zip, counter, name, e.getValue(), true);
+                    long offset = put(zip, counter, name, e.getValue());
                     int id = containers.size();
                     containers.add(new Container(id, name, offset, e.getValue().length));
                     for (Scanned s : scan(e.getValue())) {
@@ -441,7 +434,7 @@ public final class TestArchives {
                     }
                 }
                 index = indexEdit.apply(writer.toBytes());
-                indexOffset = put(zip, counter, ArchiveLayout.INDEX, index, true);
+                indexOffset = put(zip, counter, ArchiveLayout.INDEX, index);
                 zip.setComment(IndexWriter.SEAL_PLACEHOLDER);
             }
             IndexWriter.seal(file, indexOffset, index.length, Instant.ofEpochMilli(TIME));
@@ -449,11 +442,10 @@ public final class TestArchives {
                     indexOffset, index.length);
         }
 
-        /** @return the entry's data offset */
-        private static long put(ZipOutputStream zip, Counting counter, String name, byte[] bytes, boolean stored)
-                throws IOException {
+        /** Writes a STORED entry. @return the entry's data offset */
+        private static long put(ZipOutputStream zip, Counting counter, String name, byte[] bytes) throws IOException {
             zip.closeEntry();
-            zip.putNextEntry(entry(name, bytes, stored));
+            zip.putNextEntry(entry(name, bytes, true));
             long offset = counter.count;
             zip.write(bytes);
             zip.closeEntry();
