@@ -1,7 +1,6 @@
 package dev.hermetic.loader.archive;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
 
@@ -34,8 +33,7 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
     private static final String PREFIX = "hermetic-seal/3 index=";
     /**
      * The length of every seal, placeholder included: the prefix, 16 + 8 + 16 + 16 + 8 + 64 hex digits and
-     * 21 characters between them. A constant, so that locating the seal at open formats nothing (parsing it
-     * formats it once, to check that it reads back the same).
+     * 21 characters between them. A constant, so that locating the seal at open formats nothing.
      */
     static final int LENGTH = 22 + 128 + 21;
 
@@ -43,58 +41,59 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
         return new Seal(0, 0, 0, 0, 0, new byte[IndexLayout.DIGEST_SIZE]).toComment();
     }
 
-    /**
-     * Formats by hand, on the launch path (parsing formats back): {@code String.format} costs milliseconds
-     * the first time, and {@link Sha256#hex}'s {@code HexFormat} is a class more before every {@code main}.
-     */
+    /** The packer's side: a launch only {@linkplain #parse parses} seals. */
     String toComment() {
-        StringBuilder comment = new StringBuilder(PREFIX.length() + 150).append(PREFIX);
-        hex(comment, indexOffset, 16).append('+');
-        hex(comment, Integer.toUnsignedLong(indexLength), 8).append(" cd=");
-        hex(comment, centralOffset, 16).append('+');
-        hex(comment, centralSize, 16).append(" crc32=");
-        hex(comment, Integer.toUnsignedLong(centralCrc), 8).append(" sha256=");
-        for (byte b : indexSha256) {
-            comment.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-        }
-        return comment.toString();
+        return String.format("%s%016x+%08x cd=%016x+%016x crc32=%08x sha256=%s", PREFIX, indexOffset, indexLength,
+                centralOffset, centralSize, centralCrc, Sha256.hex(indexSha256));
     }
 
-    private static StringBuilder hex(StringBuilder to, long value, int digits) {
-        String hex = Long.toHexString(value);
-        for (int i = hex.length(); i < digits; i++) {
-            to.append('0');
-        }
-        return to.append(hex);
-    }
-
-    /** @return the seal in this comment, or null when the comment is not a seal */
+    /**
+     * Parses the seal byte by byte: only what {@link #toComment} writes is a seal (its fixed literals,
+     * lower-case hex digits of fixed width), checked without formatting it back, because a launch runs
+     * this in the interpreter, where each call into {@code String} or {@code Long} costs.
+     *
+     * @return the seal in this comment, or null when the comment is not a seal
+     */
     static Seal parse(byte[] comment) {
-        String text = new String(comment, StandardCharsets.ISO_8859_1);
-        if (text.length() != LENGTH || !text.startsWith(PREFIX)) {
+        int at = PREFIX.length();
+        if (comment.length != LENGTH || !literal(comment, 0, PREFIX) || !literal(comment, at + 16, "+")
+                || !literal(comment, at + 25, " cd=") || !literal(comment, at + 45, "+")
+                || !literal(comment, at + 62, " crc32=") || !literal(comment, at + 77, " sha256=")) {
             return null;
         }
         try {
-            int at = PREFIX.length();
-            long indexOffset = Long.parseUnsignedLong(text, at, at + 16, 16);
-            int indexLength = Integer.parseUnsignedInt(text, at + 17, at + 25, 16);
-            long centralOffset = Long.parseUnsignedLong(text, at + 29, at + 45, 16);
-            long centralSize = Long.parseUnsignedLong(text, at + 46, at + 62, 16);
-            int crc = Integer.parseUnsignedInt(text, at + 69, at + 77, 16);
             byte[] sha = new byte[IndexLayout.DIGEST_SIZE];
             for (int i = 0; i < sha.length; i++) {
-                int hi = Character.digit(text.charAt(at + 85 + 2 * i), 16);
-                int lo = Character.digit(text.charAt(at + 86 + 2 * i), 16);
-                if (hi < 0 || lo < 0) {
-                    return null;
-                }
-                sha[i] = (byte) (hi << 4 | lo);
+                sha[i] = (byte) hex(comment, at + 85 + 2 * i, 2);
             }
-            Seal seal = new Seal(indexOffset, indexLength, centralOffset, centralSize, crc, sha);
-            return seal.toComment().equals(text) ? seal : null;
+            return new Seal(hex(comment, at, 16), (int) hex(comment, at + 17, 8), hex(comment, at + 29, 16),
+                    hex(comment, at + 46, 16), (int) hex(comment, at + 69, 8), sha);
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    private static boolean literal(byte[] comment, int at, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (comment[at + i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @throws NumberFormatException at a character that is not a lower-case hex digit */
+    private static long hex(byte[] comment, int at, int digits) {
+        long value = 0;
+        for (int i = at; i < at + digits; i++) {
+            int c = comment[i];
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (digit < 0) {
+                throw new NumberFormatException("not a lower-case hex digit at " + i);
+            }
+            value = value << 4 | digit;
+        }
+        return value;
     }
 
     /** CRC-32 of the central directory, read in chunks. */

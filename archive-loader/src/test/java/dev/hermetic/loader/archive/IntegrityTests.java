@@ -379,6 +379,47 @@ class IntegrityTests {
     }
 
     @Test
+    void parseWhenEveryFieldIsAtItsExtremesThenReadsBackWhatWasWritten() {
+        byte[] sha = new byte[32];
+        for (int i = 0; i < sha.length; i++) {
+            sha[i] = (byte) (i * 37 - 128);
+        }
+        Seal seal = new Seal(0xfedc_ba98_7654_3210L, 0x8000_0001, Long.MAX_VALUE, -2L, 0xcafe_babe, sha);
+        Seal read = Seal.parse(seal.toComment().getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(read).isNotNull();
+        assertThat(read.indexOffset()).isEqualTo(0xfedc_ba98_7654_3210L);
+        assertThat(read.indexLength()).isEqualTo(0x8000_0001);
+        assertThat(read.centralOffset()).isEqualTo(Long.MAX_VALUE);
+        assertThat(read.centralSize()).isEqualTo(-2L);
+        assertThat(read.centralCrc()).isEqualTo(0xcafe_babe);
+        assertThat(read.indexSha256()).isEqualTo(sha);
+    }
+
+    @Test
+    void parseWhenACharacterIsNotWhatTheWriterWritesThenNotASeal() {
+        byte[] ones = new byte[32];
+        Arrays.fill(ones, (byte) -1);
+        String zeros = Seal.placeholder();
+        String digitsAt = new Seal(-1L, -1, -1L, -1L, -1, ones).toComment();
+        String seal = new Seal(0x1234L, 0x56, 0x789aL, 0xbcdeL, 0xf0, new byte[32]).toComment();
+        for (int i = 0; i < seal.length(); i++) {
+            boolean digit = zeros.charAt(i) != digitsAt.charAt(i);
+            for (char replacement : "0f9A+g :".toCharArray()) {
+                if (seal.charAt(i) == replacement) {
+                    continue;
+                }
+                String changed = seal.substring(0, i) + replacement + seal.substring(i + 1);
+                boolean expected = digit && "0123456789abcdef".indexOf(replacement) >= 0;
+                assertThat(Seal.parse(changed.getBytes(StandardCharsets.ISO_8859_1)) != null)
+                        .as("'%s' at %d of %s", replacement, i, seal).isEqualTo(expected);
+            }
+        }
+        assertThat(Seal.parse(seal.getBytes(StandardCharsets.ISO_8859_1))).isNotNull();
+        assertThat(Seal.parse((seal + "0").getBytes(StandardCharsets.ISO_8859_1))).isNull();
+        assertThat(Seal.parse(seal.substring(1).getBytes(StandardCharsets.ISO_8859_1))).isNull();
+    }
+
+    @Test
     void toBytesWhenDigestsAreGivenForSomeEntriesOnlyThenIllegalStateException() {
         IndexWriter writer = new IndexWriter("Main").add(new Container(0, ArchiveLayout.CLASSES, 0, 0))
                 .add(new IndexedEntry("a.txt", 0, 0, 0, 1, 1, 0, -1), new byte[32])

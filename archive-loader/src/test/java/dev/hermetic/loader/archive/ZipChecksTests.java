@@ -83,6 +83,14 @@ class ZipChecksTests {
     }
 
     @Test
+    void checkZipWhenTheCommentHoldsAnEndRecordSignatureThenSeveralEndRecords() throws IOException {
+        // fixture: the archive comment holds the signature three bytes in, not as a record reaching the end
+        RawZip zip = two();
+        zip.comment = RawZip.le(9).put("abc".getBytes(UTF_8)).putInt(0x06054b50).put("de".getBytes(UTF_8)).array();
+        assertRefused(zip, "several end records: the comment of the end record at offset 181 holds another at offset 206");
+    }
+
+    @Test
     void checkZipWhenTheEndRecordCountsMoreEntriesThenRefused() throws IOException {
         // fixture: the end record's entry counts say 3, the central directory has 2 records
         RawZip zip = two();
