@@ -53,6 +53,8 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     private final Archive archive;
     private final ModuleValidator modules;
     private final ClassPathLookup lookup;
+    /** The archive's URL: the application's code source, and the base of its resources' URLs. */
+    private final URL location;
     private final String archiveUrl;
     /**
      * The archive's path as {@code hermetic:} URLs spell it (absolute, percent-encoded, {@code !} escaped);
@@ -76,12 +78,14 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     /** Under {@code -Dhermetic.preload.record} or {@code -Dhermetic.train}: the classes defined, in order; else null. */
     private final Queue<Class<?>> defined;
 
-    private ArchiveClassLoader(Archive archive, ClassLoader parent, LoaderSettings settings) throws IOException {
+    private ArchiveClassLoader(Archive archive, URL location, ClassLoader parent, LoaderSettings settings)
+            throws IOException {
         super(parent);
         this.archive = archive;
         this.modules = new ModuleValidator(archive, settings);
         this.lookup = new ClassPathLookup(archive);
-        this.archiveUrl = archive.path().toUri().toURL().toExternalForm();
+        this.location = location != null ? location : archive.path().toUri().toURL();
+        this.archiveUrl = this.location.toExternalForm();
         int containers = archive.containerCount();
         String appended = System.getProperty("jdk.boot.class.path.append");
         this.platformParent = parent == getPlatformClassLoader() && (appended == null || appended.isEmpty());
@@ -132,9 +136,23 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
      * @throws IOException when the archive cannot be read or is not a valid Hermetic archive
      */
     public static ArchiveClassLoader open(Path archive, ClassLoader parent, LoaderSettings settings) throws IOException {
+        return open(archive, null, parent, settings);
+    }
+
+    /**
+     * What {@link Launch} opens: an archive whose URL the JVM has already made, as the launcher's code
+     * source. The launch reuses it rather than convert the path back (a {@code URI} parsed in the
+     * interpreter: up to 0.8 ms before {@code main}); application classes then have the very code source
+     * {@code java -cp} gives a jar's classes ({@link Path#toUri} escapes a non-ASCII name's bytes in upper
+     * case, the JDK's class path in lower case).
+     *
+     * @param location the archive's URL, or null to make it from {@code archive}
+     */
+    static ArchiveClassLoader open(Path archive, URL location, ClassLoader parent, LoaderSettings settings)
+            throws IOException {
         Archive opened = Archive.open(archive, settings.verify());
         try {
-            ArchiveClassLoader loader = new ArchiveClassLoader(opened, parent, settings);
+            ArchiveClassLoader loader = new ArchiveClassLoader(opened, location, parent, settings);
             // the constant is inlined: an application without a list never loads the preloader; a run
             // recording a list preloads nothing, so that the list keeps the application's own order
             IndexedEntry list = settings.preload() && settings.preloadRecord().isEmpty()
@@ -466,7 +484,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
             if (archive.exploded()) {
                 return new URL(archiveUrl + ArchiveLayout.CLASSES + encoded);
             }
-            return new URL(name.isEmpty() ? archiveUrl : "jar:" + archiveUrl + "!/" + ArchiveLayout.CLASSES + encoded);
+            return name.isEmpty() ? location : new URL("jar:" + archiveUrl + "!/" + ArchiveLayout.CLASSES + encoded);
         } catch (MalformedURLException e) {
             throw new IllegalStateException("cannot form a URL for " + name + " in " + archive.path(), e);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -32,7 +33,9 @@ final class Launch {
      */
     static synchronized ArchiveClassLoader openArchive() throws IOException, URISyntaxException {
         if (opened == null) {
-            opened = ArchiveClassLoader.open(ownArchive());
+            URL location = Launch.class.getProtectionDomain().getCodeSource().getLocation();
+            opened = ArchiveClassLoader.open(Path.of(location.toURI()), location, ClassLoader.getPlatformClassLoader(),
+                    LoaderSettings.fromSystem());
         }
         return opened;
     }
@@ -161,10 +164,6 @@ final class Launch {
         for (int i = LAUNCH_CLASSES.length - 1; i >= 0; i--) {
             Class.forName(LAUNCH_CLASSES[i], true, Launch.class.getClassLoader());
         }
-    }
-
-    private static Path ownArchive() throws URISyntaxException {
-        return Path.of(Launch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
     /**

@@ -13,6 +13,7 @@ import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link Launcher} end to end, in child JVMs: each archive (made by {@link TestArchives}) has this
@@ -61,6 +63,8 @@ class LauncherTests {
             + "                System.out.println(new String(in.readAllBytes(), \"UTF-8\"));\n"
             + "            }\n"
             + "            System.out.println(Class.forName(\"dep.Dep\", true, context).getMethod(\"hello\").invoke(null));\n"
+            + "        } else if (mode.equals(\"location\")) {\n"
+            + "            System.out.println(Main.class.getProtectionDomain().getCodeSource().getLocation());\n"
             + "        } else if (mode.equals(\"launcher\")) {\n"
             + "            // the loader that defined the archive's class loader\n"
             + "            System.out.println(Main.class.getClassLoader().getClass().getClassLoader().getClass().getName());\n"
@@ -583,5 +587,23 @@ class LauncherTests {
                 + "hello from dep\n");
         assertThat(run.out()).contains("/with%20space/app.jar\n");
         assertThat(run.exit()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"own", "app"})
+    void mainWhenTheArchivePathNeedsEncodingThenTheCodeSourceIsTheUrlJavaCpGivesAJarThere(String launcher)
+            throws Exception {
+        // a space, and a non-ASCII letter where this JVM's file names can hold one (not under LANG=C)
+        boolean unicode = Charset.forName(System.getProperty("sun.jnu.encoding")).newEncoder().canEncode('\u00e9');
+        Path folder = dir.resolve(unicode ? "with space \u00e9" : "with space");
+        Path archive = pack(folder.resolve("app.jar"), "app.Main");
+        Path plain = Files.write(folder.resolve("plain.jar"),
+                TestArchives.jar(Map.of("app/Main.class", classes.get("app/Main.class"))));
+
+        Run ours = java("-Dhermetic.launcher=" + launcher, "-jar", archive.toString(), "location");
+        Run cp = java("-cp", plain.toString(), "app.Main", "location");
+
+        assertThat(cp.out()).endsWith("/plain.jar\n").contains(unicode ? "with%20space%20%" : "with%20space/");
+        assertThat(ours).isEqualTo(new Run(0, cp.out().replace("/plain.jar\n", "/app.jar\n"), ""));
     }
 }
