@@ -147,15 +147,19 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
      * case, the JDK's class path in lower case).
      *
      * @param location the archive's URL, or null to make it from {@code archive}
+     * @param settings the settings, or null for those of the system properties read once the archive is
+     *                 open: the launch's second thread parses the environment meanwhile (the JDK parses
+     *                 all of it at the first {@code getenv}), which the launch would otherwise wait for
      */
     static ArchiveClassLoader open(Path archive, URL location, ClassLoader parent, LoaderSettings settings)
             throws IOException {
-        Archive opened = Archive.open(archive, settings.verify());
+        Archive opened = Archive.open(archive, settings != null ? settings.verify() : LoaderSettings.verifyFromSystem());
         try {
-            ArchiveClassLoader loader = new ArchiveClassLoader(opened, location, parent, settings);
+            LoaderSettings used = settings != null ? settings : LoaderSettings.fromSystem();
+            ArchiveClassLoader loader = new ArchiveClassLoader(opened, location, parent, used);
             // the constant is inlined: an application without a list never loads the preloader; a run
             // recording a list preloads nothing, so that the list keeps the application's own order
-            IndexedEntry list = settings.preload() && settings.preloadRecord().isEmpty()
+            IndexedEntry list = used.preload() && used.preloadRecord().isEmpty()
                     ? opened.find(Preloader.LIST) : null;
             if (list != null) {
                 Preloader.start(loader, opened, list);

@@ -35,7 +35,7 @@ final class Launch {
         if (opened == null) {
             URL location = Launch.class.getProtectionDomain().getCodeSource().getLocation();
             opened = ArchiveClassLoader.open(Path.of(location.toURI()), location, ClassLoader.getPlatformClassLoader(),
-                    LoaderSettings.fromSystem());
+                    null);
         }
         return opened;
     }
@@ -105,13 +105,13 @@ final class Launch {
      */
     static final String[] LAUNCH_CLASSES = {
         "dev.hermetic.loader.ArchiveClassLoader", "dev.hermetic.loader.LoaderSettings",
-        "dev.hermetic.loader.LoaderSettings$Check", "dev.hermetic.loader.archive.Integrity",
-        "dev.hermetic.loader.archive.Archive", "dev.hermetic.loader.archive.ArchiveFormatException",
-        "dev.hermetic.loader.archive.Store", "dev.hermetic.loader.archive.SealedStore",
-        "dev.hermetic.loader.archive.FileBlock", "dev.hermetic.loader.archive.EndRecord",
-        "dev.hermetic.loader.archive.Seal", "dev.hermetic.loader.archive.IndexBytes",
-        "dev.hermetic.loader.archive.IndexLayout", "dev.hermetic.loader.archive.IndexBytes$Page",
-        "dev.hermetic.loader.archive.IndexReader", "dev.hermetic.loader.archive.Container",
+        "dev.hermetic.loader.archive.Integrity", "dev.hermetic.loader.archive.Archive",
+        "dev.hermetic.loader.archive.ArchiveFormatException", "dev.hermetic.loader.archive.Store",
+        "dev.hermetic.loader.archive.SealedStore", "dev.hermetic.loader.archive.FileBlock",
+        "dev.hermetic.loader.archive.EndRecord", "dev.hermetic.loader.archive.Seal",
+        "dev.hermetic.loader.archive.IndexBytes", "dev.hermetic.loader.archive.IndexLayout",
+        "dev.hermetic.loader.archive.IndexBytes$Page", "dev.hermetic.loader.archive.IndexReader",
+        "dev.hermetic.loader.archive.Container", "dev.hermetic.loader.LoaderSettings$Check",
         "dev.hermetic.loader.ModuleValidator", "dev.hermetic.loader.ClassPathLookup",
         "dev.hermetic.loader.archive.IndexedEntry", "dev.hermetic.loader.archive.ValidationMode",
         "dev.hermetic.loader.archive.Module",

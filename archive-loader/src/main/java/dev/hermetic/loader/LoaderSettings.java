@@ -89,8 +89,7 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
         String cache = System.getProperty("hermetic.cache.dir");
         Optional<Path> cacheDirectory = cache == null || cache.isEmpty() || cache.equals("none") ? Optional.empty()
                 : Optional.of(Path.of(cache));
-        String verify = System.getProperty("hermetic.verify");
-        Integrity verifyValue = verify == null || verify.isEmpty() ? Integrity.DEFAULT : Integrity.parse(verify);
+        Integrity verifyValue = verifyFromSystem();
         String sources = System.getProperty("hermetic.source.path");
         Optional<Path> sourcePath = Optional.empty();
         if (sources != null && !sources.isEmpty()) {
@@ -111,6 +110,12 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
      * @return the property's value, null when unset or empty
      * @throws IllegalArgumentException when it is neither true nor false
      */
+    /** @return {@link #verify} as {@link #fromSystem} reads it */
+    static Integrity verifyFromSystem() {
+        String verify = System.getProperty("hermetic.verify");
+        return verify == null || verify.isEmpty() ? Integrity.DEFAULT : Integrity.parse(verify);
+    }
+
     private static String booleanProperty(String name) {
         String value = System.getProperty(name);
         if (value == null || value.isEmpty()) {
