@@ -94,8 +94,30 @@ final class Launch {
         }
     }
 
-    /** What {@link Ahead} calls to make the lambda forms of a call to {@code main}. */
-    private static void noMain(String[] args) {
+    /**
+     * What the front calls in the launcher's loader: {@link #main}, returning something. From JDK 18 on
+     * that call is a method handle's: the JDK archives the lambda forms of a call of type
+     * {@code (Object)Object}, not those of {@code main}'s {@code (Object)void}, which {@link Ahead} then
+     * makes beside the launch instead of the front before it (some 7 ms of a JDK 25 launch).
+     *
+     * @return null
+     * @throws Throwable whatever the application's {@code main} throws
+     */
+    static Object launch(String[] args) throws Throwable {
+        main(args);
+        return null;
+    }
+
+    /**
+     * Calls {@link #noMain} as {@code main} is called: from JDK 18 on this makes the lambda forms of the
+     * call to the application's {@code main}.
+     */
+    static void makeMainCallForms() throws Throwable {
+        Launcher.call(Launch.class.getDeclaredMethod("noMain", String[].class), new String[0]);
+    }
+
+    /** Not private: {@link Launcher#call}'s lookup, in {@code Launcher}, must have access. */
+    static void noMain(String[] args) {
     }
 
     /**
@@ -120,9 +142,9 @@ final class Launch {
     /**
      * Work done on a second thread while the launch opens the archive, so that it overlaps with the
      * launch's own on another core; {@code -Dhermetic.preload=false} turns it off with the rest of the
-     * work done ahead. From JDK 18 on it first calls {@link #noMain} as {@code main} is called: the call to
-     * the application's {@code main} then finds the lambda forms it needs made (they are shared by every
-     * method of the same erased type), 3 to 6 ms of a JDK 25 launch on this project's machine. Then it
+     * work done ahead. From JDK 18 on it first {@linkplain #makeMainCallForms makes the lambda forms} the
+     * call to the application's {@code main} needs (they are shared by every method of the same erased
+     * type), 3 to 7 ms of a JDK 25 launch on this project's machine. Then it
      * {@linkplain #loadLaunchClasses loads the launch's classes}. It stops at the first failure: the
      * launch loads the same classes itself and reports what fails (a class this thread failed to
      * initialise, in practice only for want of memory, then fails with {@link NoClassDefFoundError}).
@@ -132,7 +154,7 @@ final class Launch {
         public void run() {
             if (Launcher.HANDLES) {
                 try {
-                    Launcher.call(Launch.class.getDeclaredMethod("noMain", String[].class), new String[0]);
+                    makeMainCallForms();
                 } catch (Throwable e) {
                     // the launch's own call makes the forms then
                 }

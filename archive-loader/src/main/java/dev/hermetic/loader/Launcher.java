@@ -1,6 +1,7 @@
 package dev.hermetic.loader;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -56,7 +57,7 @@ public final class Launcher {
         if (!agentRan && launcher.equals("own")) {
             try {
                 loader = LauncherClassLoader.of(Launcher.class);
-                launch = loader == null ? null : loader.launchMain();
+                launch = loader == null ? null : loader.entryPoint();
             } catch (IOException e) {
                 // a corrupt HERMETIC-INF/loader.classes: one line, as the launch says of a corrupt archive
                 System.err.println("Error: " + e.getMessage());
@@ -78,12 +79,18 @@ public final class Launcher {
     }
 
     /**
-     * Calls a public static {@code main(String[])} made accessible, unwrapping what it throws: the
-     * launch's through its loader, the application's from the launch.
+     * Calls a static method of a {@code String[]} made accessible, unwrapping what it throws: the
+     * application's {@code main} from the launch, or {@link Launch#launch} through the launcher's loader
+     * (a method handle's exact call of either type).
      */
     static void call(Method main, String[] args) throws Throwable {
         if (HANDLES) {
-            MethodHandles.lookup().unreflect(main).invokeExact(args);
+            MethodHandle handle = MethodHandles.lookup().unreflect(main);
+            if (main.getReturnType() == void.class) {
+                handle.invokeExact(args);
+            } else {
+                Object ignored = (Object) handle.invokeExact(args);
+            }
         } else {
             try {
                 main.invoke(null, (Object) args);

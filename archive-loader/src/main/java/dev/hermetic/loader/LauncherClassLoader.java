@@ -196,15 +196,15 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
     }
 
     /**
-     * @return this loader's {@link Launch#main}, accessible, its class initialised (a method handle to a
+     * @return this loader's {@link Launch#launch}, accessible, its class initialised (a method handle to a
      *         class not yet initialised needs a lambda form with a barrier, which no JDK pre-generates)
      * @throws IOException naming the archive and the entry when the table holds no launch that links
      */
-    Method launchMain() throws IOException {
+    Method entryPoint() throws IOException {
         try {
-            Method main = Class.forName(LAUNCH, true, this).getMethod("main", String[].class);
-            main.setAccessible(true);
-            return main;
+            Method launch = Class.forName(LAUNCH, true, this).getDeclaredMethod("launch", String[].class);
+            launch.setAccessible(true);
+            return launch;
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new ZipException(what + ": no launch to run: " + e);
         }

@@ -284,11 +284,11 @@ class LauncherClassLoaderTests {
     }
 
     @Test
-    void launchMainWhenTheTableHasNoLaunchThenFailsNamingTheArchiveAndTheEntry() throws Exception {
+    void entryPointWhenTheTableHasNoLaunchThenFailsNamingTheArchiveAndTheEntry() throws Exception {
         Path archive = archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));
         LauncherClassLoader loader = open(archive);
 
-        assertThatThrownBy(loader::launchMain).isInstanceOf(ZipException.class)
+        assertThatThrownBy(loader::entryPoint).isInstanceOf(ZipException.class)
                 .hasMessage(archive + ": " + LauncherClassLoader.ENTRY + ": no launch to run: "
                         + "java.lang.ClassNotFoundException: " + Launch.class.getName());
     }

@@ -2,6 +2,7 @@ package dev.hermetic.loader;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hermetic.loader.archive.TestArchives;
@@ -286,6 +287,29 @@ class LauncherTests {
         String beforeMain = run.out().substring(0, run.out().indexOf(" app.Main source:"));
         assertThat(beforeMain).contains("dev.hermetic.loader.ArchiveClassLoader source:")
                 .doesNotContain(spun.toArray(new String[0]));
+    }
+
+    @Test
+    void makeMainCallFormsWhenCalledThenReachesNoMainThroughLaunchersCall() {
+        // what the second thread does first, and swallows any failure of: from JDK 18 on a method handle
+        // from Launcher's lookup, up to JDK 17 reflection, neither of which reaches a private method
+        assertThatCode(Launch::makeMainCallForms).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void mainWhenTheFrontCallsTheLaunchThenNoLambdaFormIsSpunBeforeTheSecondThreadStarts(String which) throws Exception {
+        Path jdk = jdk(which);
+        Path archive = pack("app.Main");
+
+        Run run = java(jdk, "-Xlog:class+load", "-jar", archive.toString());
+
+        // the front's call has a shape whose forms the JDK archives; main's, which it lacks, the second
+        // thread makes (JDK 18 on; up to JDK 17 reflection spins none)
+        assertThat(run.exit()).as(run.err()).isZero();
+        String beforeAhead = run.out().substring(0, run.out().indexOf(" dev.hermetic.loader.Launch$Ahead source:"));
+        assertThat(beforeAhead).contains("dev.hermetic.loader.Launch source:")
+                .doesNotContain("LambdaForm$MH/", "LambdaForm$DMH/");
     }
 
     @Test
