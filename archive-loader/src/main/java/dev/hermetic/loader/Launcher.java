@@ -5,17 +5,19 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.net.URISyntaxException;
 
 /**
  * The archive's {@code Main-Class}: runs the {@linkplain Launch launch} (open the archive, run the
  * application's {@code main} in an {@link ArchiveClassLoader}) with the launcher's classes defined by a
  * {@link LauncherClassLoader} of their own, from the archive's {@code HERMETIC-INF/loader.classes},
  * instead of by the JDK's application class loader one class at a time: 2.3 to 4 ms of a JDK 17 hello
- * world ({@code benchmarks/README.md}, sixth round). The launch stays in the application class loader,
- * which loads the same classes from the archive's root, when {@code -Dhermetic.launcher=app} says so,
- * when the archive has no such entry in its place (an exploded archive directory, or an archive a zip
- * tool rewrote), and when the application's {@code Launcher-Agent-Class} ran first ({@link AgentLauncher}
- * opened the archive there, and agent and application must share one loader).
+ * world ({@code benchmarks/README.md}, sixth round); an exploded archive directory's from its file of
+ * that name (seventh round). The launch stays in the application class loader, which loads the same
+ * classes from the archive's root or the directory, when {@code -Dhermetic.launcher=app} says so and
+ * when there is no such entry in its place (an archive a zip tool rewrote, or an archive or directory of
+ * an older packer). An application's {@code Launcher-Agent-Class} runs in the same loader as the
+ * application ({@link AgentLauncher}), whichever it is.
  *
  * <p>{@link Launch} calls {@link #call} and reads {@link #HANDLES}: the launcher's loader therefore
  * defines a copy of this class too, whose {@link #own} stays null.
@@ -32,11 +34,10 @@ public final class Launcher {
      */
     static final boolean HANDLES = Runtime.version().feature() >= 18;
 
-    /** Set by {@link AgentLauncher} before it opens the archive in the application class loader. */
-    static volatile boolean agentRan;
-
-    /** The launcher's own loader, once made by {@link #main}; null when the launch runs without one. */
+    /** The launcher's own loader, once made by {@link #openOwn}; null when the launch runs without one. */
     private static volatile LauncherClassLoader own;
+    /** Whether {@link #openOwn} ran: {@link #own} may be null after it. */
+    private static boolean opened;
 
     private Launcher() {
     }
@@ -52,25 +53,37 @@ public final class Launcher {
             System.exit(1);
             return;
         }
-        LauncherClassLoader loader = null;
-        Method launch = null;
-        if (!agentRan && launcher.equals("own")) {
-            try {
-                loader = LauncherClassLoader.of(Launcher.class);
-                launch = loader == null ? null : loader.entryPoint();
-            } catch (IOException e) {
-                // a corrupt HERMETIC-INF/loader.classes: one line, as the launch says of a corrupt archive
-                System.err.println("Error: " + e.getMessage());
-                System.exit(1);
-                return;
-            }
+        LauncherClassLoader loader;
+        Method launch;
+        try {
+            loader = openOwn();
+            launch = loader == null ? null : loader.entryPoint();
+        } catch (IOException e) {
+            // a corrupt HERMETIC-INF/loader.classes: one line, as the launch says of a corrupt archive
+            System.err.println("Error: " + e.getMessage());
+            System.exit(1);
+            return;
         }
         if (loader == null) {
             Launch.main(args);
             return;
         }
-        own = loader;
         call(launch, args);
+    }
+
+    /**
+     * Makes the launcher's own loader at the first call: by {@link AgentLauncher} when the application has
+     * an agent, which must share its classes with the application, else by {@link #main}.
+     *
+     * @return that loader, or null when the launch runs in the application class loader
+     * @throws IOException when the table of the launcher's classes cannot be read or is malformed
+     */
+    static synchronized LauncherClassLoader openOwn() throws IOException, URISyntaxException {
+        if (!opened) {
+            own = "app".equals(System.getProperty("hermetic.launcher")) ? null : LauncherClassLoader.of(Launcher.class);
+            opened = true;
+        }
+        return own;
     }
 
     /** @return the launcher's own loader when the launch runs in one, else null */

@@ -55,9 +55,12 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
         registerAsParallelCapable();
     }
 
-    /** The archive, open for the JVM's life as the application class loader holds it; reads synchronise on it. */
+    /**
+     * The archive, or an exploded archive's file of the table, open for the JVM's life as the application
+     * class loader holds the archive; reads synchronise on it.
+     */
     private final RandomAccessFile file;
-    /** Where the entry starts in the archive. */
+    /** Where the entry starts in the file. */
     private final long start;
     /** The entry's header, rows and names. */
     private final byte[] table;
@@ -77,10 +80,12 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
     }
 
     /**
-     * The loader of the launcher classes of the archive {@code launcher} was loaded from.
+     * The loader of the launcher classes of the archive, or exploded archive directory, {@code launcher}
+     * was loaded from: from {@value #ENTRY} in its place, or from the file of that name in a directory.
      *
-     * @return the loader, or null when that is not an archive file with a {@value #ENTRY} in its place
-     *         (an exploded archive directory, or an archive a zip tool rewrote)
+     * @return the loader, or null when there is none (an archive a zip tool rewrote without the entry in
+     *         its place, a directory or an archive of an older packer): the archive's root, or the
+     *         directory, holds every class of the launch too
      * @throws IOException when the archive cannot be read or the entry is malformed
      * @throws URISyntaxException when the class's code source is not a URI (the JDK's always is)
      */
@@ -91,8 +96,9 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
             return null;
         }
         File archive = new File(source.getLocation().toURI());
-        if (!archive.isFile()) {
-            return null; // an exploded archive directory: its classes are files already
+        if (archive.isDirectory()) {
+            File table = new File(archive, ENTRY);
+            return table.isFile() ? open(table, true, domain) : null;
         }
         LauncherClassLoader loader = open(archive, domain);
         if (loader == null && Boolean.getBoolean("hermetic.verbose")) {
@@ -109,12 +115,17 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
      * @throws IOException when the archive cannot be read or the entry is malformed
      */
     static LauncherClassLoader open(File archive, ProtectionDomain domain) throws IOException {
-        RandomAccessFile file = new RandomAccessFile(archive, "r");
+        return open(archive, false, domain);
+    }
+
+    /** The loader of the entry in its place in an archive, or of a file that is the table alone. */
+    private static LauncherClassLoader open(File in, boolean table, ProtectionDomain domain) throws IOException {
+        RandomAccessFile file = new RandomAccessFile(in, "r");
         LauncherClassLoader loader = null;
         try {
-            long[] entry = locate(file);
+            long[] entry = table ? new long[] {0, file.length()} : locate(file);
             if (entry != null) {
-                String what = archive + ": " + ENTRY;
+                String what = table ? in.toString() : in + ": " + ENTRY;
                 loader = new LauncherClassLoader(file, entry[0], table(file, entry[0], entry[1], what), domain, what);
             }
             return loader;

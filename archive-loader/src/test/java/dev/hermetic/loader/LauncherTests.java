@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hermetic.loader.archive.TestArchives;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Method;
@@ -18,6 +19,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -366,6 +370,33 @@ class LauncherTests {
         assertThat(run.out().strip()).isEqualTo(ClassLoader.getSystemClassLoader().getClass().getName());
         assertThat(run.err()).startsWith("[hermetic] no " + LauncherClassLoader.ENTRY + " in its place in " + archive
                 + ": the launcher's classes come from the application class loader\n");
+    }
+
+    @ParameterizedTest(name = "hermetic.launcher={0}")
+    @ValueSource(strings = {"own", "app"})
+    void mainWhenLaunchedFromAnExplodedArchiveThenTheLaunchRunsInTheLoaderAsFromTheArchive(String launcher)
+            throws Exception {
+        Path exploded = dir.resolve("exploded");
+        try (ZipFile zip = new ZipFile(pack("app.Main").toFile())) {
+            for (ZipEntry entry : Collections.list(zip.entries())) {
+                Path file = exploded.resolve(entry.getName());
+                if (entry.isDirectory()) {
+                    Files.createDirectories(file);
+                } else {
+                    Files.createDirectories(file.getParent());
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        Files.write(file, in.readAllBytes());
+                    }
+                }
+            }
+        }
+
+        Run run = java("-Dhermetic.launcher=" + launcher, "-cp", exploded.toString(), Launcher.class.getName(), "launcher");
+
+        // the launcher's own loader from the directory's file of the table, as from the archive's entry
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().strip()).isEqualTo(launcher.equals("own") ? LauncherClassLoader.class.getName()
+                : ClassLoader.getSystemClassLoader().getClass().getName());
     }
 
     @Test
