@@ -9,7 +9,7 @@ import java.lang.reflect.Method;
  * writes {@code Launcher-Agent-Class: dev.hermetic.loader.AgentLauncher} and the application's agent as
  * {@value #AGENT_CLASS}. {@code java -jar} loads this class with the system class loader, which sees only
  * the archive's root, and calls {@link #agentmain(String, Instrumentation)} before {@code main}; this
- * runs {@link AgentLaunch} in the loader the launch then runs in ({@link Launcher#openOwn}), which opens
+ * runs {@link AgentLaunch} in the loader the launch then runs in ({@link Launcher#openOwnOrExit}), which opens
  * the archive's {@link ArchiveClassLoader} (the one {@link Launch} then runs {@code main} with, so the
  * agent and the application share their classes and statics) and calls the application agent's
  * {@code agentmain} as the JDK calls a {@code Launcher-Agent-Class}: {@code agentmain(String,
@@ -33,7 +33,7 @@ public final class AgentLauncher {
      */
     public static void agentmain(String args, Instrumentation instrumentation) throws Throwable {
         // in the launcher's own loader, which the launch then uses too: its Launch holds the archive open
-        LauncherClassLoader own = Launcher.openOwn();
+        LauncherClassLoader own = Launcher.openOwnOrExit();
         if (own == null) {
             AgentLaunch.run(args, instrumentation);
             return;

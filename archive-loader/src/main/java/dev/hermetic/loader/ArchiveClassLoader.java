@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -136,7 +137,7 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
      * @throws IOException when the archive cannot be read or is not a valid Hermetic archive
      */
     public static ArchiveClassLoader open(Path archive, ClassLoader parent, LoaderSettings settings) throws IOException {
-        return open(archive, null, parent, settings);
+        return open(archive, null, parent, Objects.requireNonNull(settings, "settings"));
     }
 
     /**

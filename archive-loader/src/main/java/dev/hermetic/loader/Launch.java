@@ -21,7 +21,7 @@ import java.util.Set;
  * time.
  */
 final class Launch {
-    /** The archive's loader, once opened: by {@link AgentLauncher} before {@code main}, else by {@link #main}. */
+    /** The archive's loader, once opened: by {@link AgentLaunch} before {@code main}, else by {@link #main}. */
     private static ArchiveClassLoader opened;
 
     private Launch() {

@@ -34,9 +34,9 @@ public final class Launcher {
      */
     static final boolean HANDLES = Runtime.version().feature() >= 18;
 
-    /** The launcher's own loader, once made by {@link #openOwn}; null when the launch runs without one. */
+    /** The launcher's own loader, once made by {@link #openOwnOrExit}; null when the launch runs without one. */
     private static volatile LauncherClassLoader own;
-    /** Whether {@link #openOwn} ran: {@link #own} may be null after it. */
+    /** Whether {@link #openOwnOrExit} ran: {@link #own} may be null after it. */
     private static boolean opened;
 
     private Launcher() {
@@ -47,25 +47,16 @@ public final class Launcher {
      * @throws Throwable whatever the application's {@code main} throws
      */
     public static void main(String[] args) throws Throwable {
-        String launcher = System.getProperty("hermetic.launcher", "own");
-        if (!launcher.equals("own") && !launcher.equals("app")) {
-            System.err.println("Error: -Dhermetic.launcher=" + launcher + ": expected own or app");
-            System.exit(1);
-            return;
-        }
-        LauncherClassLoader loader;
-        Method launch;
-        try {
-            loader = openOwn();
-            launch = loader == null ? null : loader.entryPoint();
-        } catch (IOException e) {
-            // a corrupt HERMETIC-INF/loader.classes: one line, as the launch says of a corrupt archive
-            System.err.println("Error: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
+        LauncherClassLoader loader = openOwnOrExit();
         if (loader == null) {
             Launch.main(args);
+            return;
+        }
+        Method launch;
+        try {
+            launch = loader.entryPoint();
+        } catch (IOException e) {
+            exit(e);
             return;
         }
         call(launch, args);
@@ -73,17 +64,32 @@ public final class Launcher {
 
     /**
      * Makes the launcher's own loader at the first call: by {@link AgentLauncher} when the application has
-     * an agent, which must share its classes with the application, else by {@link #main}.
+     * an agent, which must share its classes with the application, else by {@link #main}. A corrupt
+     * {@code HERMETIC-INF/loader.classes} or a {@code -Dhermetic.launcher} other than {@code own} or
+     * {@code app} ends the JVM with a one-line error, exit 1, as the launch does for a corrupt archive.
      *
      * @return that loader, or null when the launch runs in the application class loader
-     * @throws IOException when the table of the launcher's classes cannot be read or is malformed
+     * @throws URISyntaxException when the launcher's code source is not a URI (the JDK's always is)
      */
-    static synchronized LauncherClassLoader openOwn() throws IOException, URISyntaxException {
+    static synchronized LauncherClassLoader openOwnOrExit() throws URISyntaxException {
         if (!opened) {
-            own = "app".equals(System.getProperty("hermetic.launcher")) ? null : LauncherClassLoader.of(Launcher.class);
+            String mode = System.getProperty("hermetic.launcher", "own");
+            try {
+                if (!mode.equals("own") && !mode.equals("app")) {
+                    throw new IllegalArgumentException("-Dhermetic.launcher=" + mode + ": expected own or app");
+                }
+                own = mode.equals("app") ? null : LauncherClassLoader.of(Launcher.class);
+            } catch (IOException | IllegalArgumentException e) {
+                exit(e);
+            }
             opened = true;
         }
         return own;
+    }
+
+    private static void exit(Exception e) {
+        System.err.println("Error: " + e.getMessage());
+        System.exit(1);
     }
 
     /** @return the launcher's own loader when the launch runs in one, else null */

@@ -25,10 +25,12 @@ import java.util.zip.ZipException;
  * defines classes while the launch does. Its classes get the archive's protection domain, as from the
  * application class loader, and the JDK's class-data sharing (a dynamic CDS archive, the JDK 25 AOT
  * cache) archives and serves them. It has no resources of its own (the launcher reads none through
- * it): {@code getResource} answers what the platform class loader has.
+ * it): {@code getResource} answers what the platform class loader has. An exploded archive directory
+ * holds the same table as a file of the entry's name, which this loader reads the same way.
  *
  * <p>Costs: five reads of the archive at {@link #of} (three local headers, then the entry's header, and
- * its rows and names, some 60 bytes a class); then one read per class defined, of its class file.
+ * its rows and names, some 60 bytes a class; two reads of a directory's file); then one read per class
+ * defined, of its class file.
  */
 final class LauncherClassLoader extends ClassLoader implements Closeable {
     /** The archive entry holding the launcher's classes: a {@link LauncherClassTable}. */
@@ -98,14 +100,28 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
         File archive = new File(source.getLocation().toURI());
         if (archive.isDirectory()) {
             File table = new File(archive, ENTRY);
-            return table.isFile() ? open(table, true, domain) : null;
+            if (table.isFile()) {
+                return open(table, true, domain);
+            }
+            verbose(archive);
+            return null;
+        }
+        if (!archive.isFile()) {
+            return null;
         }
         LauncherClassLoader loader = open(archive, domain);
-        if (loader == null && Boolean.getBoolean("hermetic.verbose")) {
+        if (loader == null) {
+            verbose(archive);
+        }
+        return loader;
+    }
+
+    /** Says, under {@code -Dhermetic.verbose}, that the launch runs in the application class loader. */
+    private static void verbose(File archive) {
+        if (Boolean.getBoolean("hermetic.verbose")) {
             System.err.println("[hermetic] no " + ENTRY + " in its place in " + archive
                     + ": the launcher's classes come from the application class loader");
         }
-        return loader;
     }
 
     /**

@@ -106,16 +106,16 @@ public record LoaderSettings(Check check, boolean verbose, boolean cache, Option
                 "true".equals(booleanProperty("hermetic.train")));
     }
 
-    /**
-     * @return the property's value, null when unset or empty
-     * @throws IllegalArgumentException when it is neither true nor false
-     */
     /** @return {@link #verify} as {@link #fromSystem} reads it */
     static Integrity verifyFromSystem() {
         String verify = System.getProperty("hermetic.verify");
         return verify == null || verify.isEmpty() ? Integrity.DEFAULT : Integrity.parse(verify);
     }
 
+    /**
+     * @return the property's value, null when unset or empty
+     * @throws IllegalArgumentException when it is neither true nor false
+     */
     private static String booleanProperty(String name) {
         String value = System.getProperty(name);
         if (value == null || value.isEmpty()) {

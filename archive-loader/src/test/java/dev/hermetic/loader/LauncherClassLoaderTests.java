@@ -333,10 +333,11 @@ class LauncherClassLoaderTests {
     }
 
     @Test
-    void ofWhenTheLauncherComesFromADirectoryThenNull() throws Exception {
-        // this module's classes are a directory in the build: an exploded archive runs without the loader
+    void ofWhenTheLauncherComesFromADirectoryWithoutTheTableThenNull() throws Exception {
+        // this module's classes are a directory in the build, without HERMETIC-INF/loader.classes
         File location = new File(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         assertThat(location).isDirectory();
+        assertThat(new File(location, LauncherClassLoader.ENTRY)).doesNotExist();
 
         assertThat(LauncherClassLoader.of(Launcher.class)).isNull();
     }

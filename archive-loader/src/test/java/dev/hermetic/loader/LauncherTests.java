@@ -311,6 +311,7 @@ class LauncherTests {
         // the front's call has a shape whose forms the JDK archives; main's, which it lacks, the second
         // thread makes (JDK 18 on; up to JDK 17 reflection spins none)
         assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains(" dev.hermetic.loader.Launch$Ahead source:");
         String beforeAhead = run.out().substring(0, run.out().indexOf(" dev.hermetic.loader.Launch$Ahead source:"));
         assertThat(beforeAhead).contains("dev.hermetic.loader.Launch source:")
                 .doesNotContain("LambdaForm$MH/", "LambdaForm$DMH/");
@@ -644,7 +645,7 @@ class LauncherTests {
         assertThat(run.exit()).isZero();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "hermetic.launcher={0}")
     @ValueSource(strings = {"own", "app"})
     void mainWhenTheArchivePathNeedsEncodingThenTheCodeSourceIsTheUrlJavaCpGivesAJarThere(String launcher)
             throws Exception {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -151,6 +152,32 @@ class LauncherAgentTests {
         TestFixtures.Result expected = java(jdks().get(0), "-cp", plain + java.io.File.pathSeparator + lib, "app.Main");
         assertThat(expected.stdout()).startsWith("agent did not run\n");
         assertThat(java(jdks().get(0), "-cp", archive.toString(), "dev.hermetic.loader.Launcher")).isEqualTo(expected);
+    }
+
+    @Test
+    void javaJarWhenTheTableOfLauncherClassesIsCorruptThenTheAgentsLaunchFailsInOneLine() throws Exception {
+        Path archive = pack("corrupt.jar", plain);
+        byte[] bytes = Files.readAllBytes(archive);
+        // the table's magic, whose first occurrence is its header: the table is the archive's third entry
+        int magic = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("HRML");
+        bytes[magic] = 'X';
+        Files.write(archive, bytes);
+
+        TestFixtures.Result run = java(jdks().get(0), "-jar", archive.toString());
+
+        // as without an agent, where the launcher says it
+        assertThat(run).isEqualTo(new TestFixtures.Result(1, "", "Error: " + archive
+                + ": HERMETIC-INF/loader.classes: not a table of launcher classes of version 1\n"));
+    }
+
+    @Test
+    void javaJarWhenHermeticLauncherIsNeitherOwnNorAppThenTheAgentDoesNotRunAndTheLaunchFailsInOneLine()
+            throws Exception {
+        Path archive = pack("bad-switch.jar", plain);
+
+        TestFixtures.Result run = java(jdks().get(0), "-Dhermetic.launcher=fast", "-jar", archive.toString());
+
+        assertThat(run).isEqualTo(new TestFixtures.Result(1, "", "Error: -Dhermetic.launcher=fast: expected own or app\n"));
     }
 
     @Test

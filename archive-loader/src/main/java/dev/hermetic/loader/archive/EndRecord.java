@@ -46,13 +46,14 @@ record EndRecord(long offset, long centralOffset, long centralSize, long entries
         }
         long tailStart = length - tailLength;
         ByteBuffer tail = ByteBuffer.wrap(file.read(tailStart, tailLength)).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] bytes = tail.array();
         long junk = -1;
         for (int at = tailLength - MIN_SIZE; at >= 0; at--) {
-            if (signatureAt(tail.array(), at)) {
+            if (signatureAt(bytes, at)) {
                 int end = at + MIN_SIZE + Short.toUnsignedInt(tail.getShort(at + 20));
                 if (end == tailLength) {
                     for (int other = at - 1; other >= 0; other--) {
-                        if (signatureAt(tail.array(), other)
+                        if (signatureAt(bytes, other)
                                 && other + MIN_SIZE + Short.toUnsignedInt(tail.getShort(other + 20)) == tailLength) {
                             throw new ArchiveFormatException(file.path(), "several end records: at offsets "
                                     + (tailStart + other) + " and " + (tailStart + at) + ", each reaching to the end of the file");

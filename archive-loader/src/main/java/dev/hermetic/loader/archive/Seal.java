@@ -89,7 +89,7 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
             int c = comment[i];
             int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
             if (digit < 0) {
-                throw new NumberFormatException("not a lower-case hex digit at " + i);
+                throw new NumberFormatException("not a lower-case hex digit"); // a constant: no concatenation to bootstrap
             }
             value = value << 4 | digit;
         }
