@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Interleaved launches of several commands: median and minimum wall time, and the CPU time (user + system,
 all threads, from the kernel's rusage at exit) each process used, with the difference to the first row, as
-a Markdown table.
+a Markdown table. "paired" is the median of each round's difference to the first row's launch in the same
+round: launches a few hundred milliseconds apart, so that the shared machine's drift between rounds
+cancels out of it, which it does not out of the difference of two medians.
 
     python3 benchmarks/hello-world/compare.py RUNS LABEL "COMMAND" [LABEL "COMMAND" ...]
 
@@ -47,8 +49,9 @@ def main(argv):
                 measured = launch(label, command, err)
                 if round_ > 0:
                     samples[label].append(measured)
-    print(f"| {runs} rounds | wall median | over first | wall min | over first | CPU median | over first |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"| {runs} rounds | wall median | over first | paired | wall min | over first | CPU median | over first |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    first_label = variants[0][0]
     first = None
     for label, _ in variants:
         values = samples[label]
@@ -56,7 +59,9 @@ def main(argv):
                statistics.median(v[1] for v in values))
         first = first or row
         over = ["" if row is first else f"{row[k] - first[k]:+.1f}" for k in range(3)]
-        print(f"| {label} | {row[0]:.1f} | {over[0]} | {row[1]:.1f} | {over[1]} | {row[2]:.1f} | {over[2]} |")
+        paired = "" if row is first else \
+            f"{statistics.median(v[0] - f[0] for v, f in zip(values, samples[first_label])):+.1f}"
+        print(f"| {label} | {row[0]:.1f} | {over[0]} | {paired} | {row[1]:.1f} | {over[1]} | {row[2]:.1f} | {over[2]} |")
 
 
 if __name__ == "__main__":
