@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -165,19 +166,43 @@ final class ChildJvms {
         return List.of(use + file);
     }
 
-    /** Runs one child JVM to its end; its output (standard error merged), or an exception if it failed. */
+    /**
+     * Runs one child JVM to its end, for at most ten minutes; its output (standard error merged), or an
+     * exception if it failed or timed out.
+     */
     static String run(Path java, List<String> cacheOptions, List<String> javaArgs)
+            throws IOException, InterruptedException {
+        return run(java, cacheOptions, javaArgs, Duration.ofMinutes(10));
+    }
+
+    /**
+     * {@link #run(Path, List, List)} with another time limit. The output goes to a file, not a pipe read to
+     * its end, so that the limit holds while the child still writes or holds its output open.
+     */
+    static String run(Path java, List<String> cacheOptions, List<String> javaArgs, Duration limit)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(cacheOptions);
         command.addAll(javaArgs);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+        Path log = Files.createTempFile("child-jvm", ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean ended = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
+                process.destroyForcibly().waitFor();
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            if (!ended) {
+                throw new IllegalStateException(String.join(" ", command) + " timed out after " + limit + ":\n" + output);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+            }
+            return output;
+        } finally {
+            Files.deleteIfExists(log);
         }
-        return output;
     }
 
     /** @return the second line of {@code java -version}: the runtime's build */

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The harnesses' shared option parsing and statistics. Never timings. */
+/** The harnesses' shared option parsing, statistics and child JVMs. Never timings. */
 class ChildJvmsTests {
     @Test
     void optionsWhenSharedAndOwnNamesAreGivenThenEachIsKeptByName() {
@@ -30,6 +32,36 @@ class ChildJvmsTests {
         assertThatThrownBy(() -> ChildJvms.options(new String[] {"--runs", "3", "--dir"}, List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("no value for option --dir");
+    }
+
+    @Test
+    void runWhenTheChildOutlivesTheLimitThenItIsEndedAndTheFailureSaysSo() throws Exception {
+        // a child that writes, then holds its output open: reading it to its end would wait for the child
+        List<String> sleeper = List.of("-cp", System.getProperty("java.class.path"), Sleeper.class.getName());
+
+        assertThatThrownBy(() -> ChildJvms.run(java(), List.of(), sleeper, Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(" timed out after PT2S:\nasleep\n");
+    }
+
+    @Test
+    void runWhenTheChildFailsThenItsOutputIsInTheFailure() {
+        assertThatThrownBy(() -> ChildJvms.run(java(), List.of(), List.of("-cp", "nowhere", "NoSuchClass")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(" failed:\n")
+                .hasMessageContaining("NoSuchClass");
+    }
+
+    /** What {@link #runWhenTheChildOutlivesTheLimitThenItIsEndedAndTheFailureSaysSo} runs. */
+    static final class Sleeper {
+        public static void main(String[] args) throws InterruptedException {
+            System.out.println("asleep");
+            Thread.sleep(60_000);
+        }
+    }
+
+    private static Path java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
     @Test
