@@ -62,7 +62,7 @@ public final class RealAppBenchmark {
             }
             Path lib = dir.resolve("target/lib");
             if (!Files.isDirectory(lib)) {
-                throw new IllegalStateException("no " + lib + ": run mvn -B -q -f benchmarks/real-apps/pom.xml package");
+                throw new IllegalStateException("no " + lib + ": run mvn -B -q -f benchmarks/real-apps/pom.xml clean package");
             }
             Path app = lib.resolve(required(p, "app", dir));
             String main = required(p, "main", dir);

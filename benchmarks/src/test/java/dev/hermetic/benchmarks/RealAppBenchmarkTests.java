@@ -42,7 +42,7 @@ class RealAppBenchmarkTests {
 
         assertThatThrownBy(() -> RealApp.read(dir))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("no " + dir.resolve("target/lib") + ": run mvn -B -q -f benchmarks/real-apps/pom.xml package");
+                .hasMessage("no " + dir.resolve("target/lib") + ": run mvn -B -q -f benchmarks/real-apps/pom.xml clean package");
     }
 
     @Test
