@@ -26,9 +26,14 @@ def launch(label, command, err):
     start = time.perf_counter()
     pid = os.fork()
     if pid == 0:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-        os.dup2(err.fileno(), 2)
-        os.execvp(args[0], args)
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            os.dup2(err.fileno(), 2)
+            os.execvp(args[0], args)
+        except OSError as e:
+            # never return into the parent's code: report through stderr and the exit status
+            os.write(2, f"cannot run {args[0]}: {e}\n".encode())
+        os._exit(127)
     _, status, usage = os.wait4(pid, 0)
     wall = (time.perf_counter() - start) * 1000
     code = os.waitstatus_to_exitcode(status)
@@ -39,8 +44,12 @@ def launch(label, command, err):
 
 
 def main(argv):
+    labels = argv[2::2]
+    if (len(argv) < 4 or len(argv) % 2 or not argv[1].isdigit() or int(argv[1]) < 1
+            or len(set(labels)) < len(labels)):
+        sys.exit('usage: compare.py RUNS LABEL "COMMAND" [LABEL "COMMAND" ...] (RUNS at least 1, labels unique)')
     runs = int(argv[1])
-    variants = list(zip(argv[2::2], argv[3::2]))
+    variants = list(zip(labels, argv[3::2]))
     samples = collections.defaultdict(list)
     with tempfile.TemporaryFile() as err:
         for round_ in range(runs + 1):
@@ -51,16 +60,18 @@ def main(argv):
                     samples[label].append(measured)
     print(f"| {runs} rounds | wall median | over first | paired | wall min | over first | CPU median | over first |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    first_label = variants[0][0]
+    first_label = labels[0]
     first = None
-    for label, _ in variants:
+    for label in labels:
         values = samples[label]
         row = (statistics.median(v[0] for v in values), min(v[0] for v in values),
                statistics.median(v[1] for v in values))
-        first = first or row
-        over = ["" if row is first else f"{row[k] - first[k]:+.1f}" for k in range(3)]
-        paired = "" if row is first else \
-            f"{statistics.median(v[0] - f[0] for v, f in zip(values, samples[first_label])):+.1f}"
+        if label == first_label:
+            first = row
+            over, paired = ["", "", ""], ""
+        else:
+            over = [f"{row[k] - first[k]:+.1f}" for k in range(3)]
+            paired = f"{statistics.median(v[0] - f[0] for v, f in zip(values, samples[first_label])):+.1f}"
         print(f"| {label} | {row[0]:.1f} | {over[0]} | {paired} | {row[1]:.1f} | {over[1]} | {row[2]:.1f} | {over[2]} |")
 
 

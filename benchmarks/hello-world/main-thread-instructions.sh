@@ -8,5 +8,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$out/cg" "$@" > "$out/log" 2>&1 \
   || { echo "callgrind failed: $*" >&2; tail -5 "$out/log" >&2; exit 1; }
-for f in "$out"/cg-*; do callgrind_annotate --inclusive=yes "$f" 2>/dev/null | grep -m1 'JavaMain \[' || true; done \
-  | awk '{gsub(",", "", $1); print $1}' | sort -n | tail -1
+count=$(for f in "$out"/cg-*; do callgrind_annotate --inclusive=yes "$f" | grep -m1 'JavaMain \[' || true; done \
+  | awk '{gsub(",", "", $1); print $1}' | sort -n | tail -1)
+[ -n "$count" ] || { echo "no thread running JavaMain in the callgrind output of: $*" >&2; exit 1; }
+echo "$count"

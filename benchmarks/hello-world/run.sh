@@ -7,7 +7,13 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); repo=$(cd "$here/../.." && pwd)
 runs=40; callgrind=false
-for a in "$@"; do case $a in --callgrind) callgrind=true ;; *) runs=$a ;; esac; done
+for a in "$@"; do
+  case $a in
+    --callgrind) callgrind=true ;;
+    ''|*[!0-9]*) echo "usage: run.sh [RUNS] [--callgrind]; not understood: $a" >&2; exit 2 ;;
+    *) runs=$a ;;
+  esac
+done
 w=$repo/benchmarks/target/hello-world; rm -rf "$w"; mkdir -p "$w/src" "$w/cls/app" "$w/trivial"
 cd "$w"
 printf 'public class Hello { public static void main(String[] a) { System.out.println("Hello, world"); } }\n' > src/Hello.java
@@ -39,7 +45,7 @@ variants=(
   "jdk-refs-100|-cp cls JdkReferences 100"
 )
 # the launch's own classes (and Hello) from a dynamic CDS archive: what loading them costs, taken away
-# (-Xshare:on in its row: the check run below fails rather than measure a launch without the archive)
+# (-Xshare:on in its row: compare.py's warm-up round then fails rather than measure a launch without it)
 java -XX:ArchiveClassesAtExit=ours.jsa -Dhermetic.train=true -jar ours.jar >/dev/null
 args=()
 for v in "${variants[@]}"; do args+=("${v%%|*}" "java ${v#*|}"); done

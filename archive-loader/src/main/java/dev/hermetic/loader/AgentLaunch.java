@@ -24,7 +24,8 @@ final class AgentLaunch {
         ArchiveClassLoader loader = Launch.openArchive();
         String agentClass = agentClass();
         if (agentClass == null) {
-            throw new IllegalStateException("the archive's manifest names no " + AgentLauncher.AGENT_CLASS);
+            throw new IllegalStateException(loader.path() + ": META-INF/MANIFEST.MF names no "
+                    + AgentLauncher.AGENT_CLASS);
         }
         Class<?> agent = Class.forName(agentClass, false, loader);
         // as sun.instrument.InstrumentationImpl looks the method up

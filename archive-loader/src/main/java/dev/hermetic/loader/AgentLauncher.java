@@ -1,5 +1,6 @@
 package dev.hermetic.loader;
 
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -39,8 +40,13 @@ public final class AgentLauncher {
             return;
         }
         // by name, so that the application class loader does not load it too
-        Method run = Class.forName(AGENT_LAUNCH, true, own).getDeclaredMethod("run", String.class, Instrumentation.class);
-        run.setAccessible(true);
+        Method run;
+        try {
+            run = own.launchMethod(AGENT_LAUNCH, "run", String.class, Instrumentation.class);
+        } catch (IOException e) {
+            Launcher.fail(e);
+            return;
+        }
         try {
             run.invoke(null, args, instrumentation);
         } catch (InvocationTargetException e) {

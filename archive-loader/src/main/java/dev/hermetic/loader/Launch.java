@@ -54,9 +54,7 @@ final class Launch {
         try {
             loader = openArchive();
         } catch (IOException | IllegalArgumentException e) {
-            // a corrupt archive or a bad -Dhermetic.* value: one line, as java -jar says of a corrupt jar
-            System.err.println("Error: " + e.getMessage());
-            System.exit(1);
+            Launcher.fail(e);
             return;
         }
         String mainClass = loader.mainClass();

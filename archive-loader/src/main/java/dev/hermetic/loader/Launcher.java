@@ -56,7 +56,7 @@ public final class Launcher {
         try {
             launch = loader.entryPoint();
         } catch (IOException e) {
-            exit(e);
+            fail(e);
             return;
         }
         call(launch, args);
@@ -80,14 +80,18 @@ public final class Launcher {
                 }
                 own = mode.equals("app") ? null : LauncherClassLoader.of(Launcher.class);
             } catch (IOException | IllegalArgumentException e) {
-                exit(e);
+                fail(e);
             }
             opened = true;
         }
         return own;
     }
 
-    private static void exit(Exception e) {
+    /**
+     * Ends the JVM with a one-line error, exit 1, as {@code java -jar} does for a corrupt jar: for a corrupt
+     * archive or table (the exception names the file and the entry) or a bad {@code -Dhermetic.*} value.
+     */
+    static void fail(Exception e) {
         System.err.println("Error: " + e.getMessage());
         System.exit(1);
     }

@@ -98,18 +98,15 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
             return null;
         }
         File archive = new File(source.getLocation().toURI());
-        if (archive.isDirectory()) {
+        LauncherClassLoader loader;
+        if (archive.isFile()) { // first: one file-system query on the way every archive launches
+            loader = open(archive, domain);
+        } else if (archive.isDirectory()) {
             File table = new File(archive, ENTRY);
-            if (table.isFile()) {
-                return open(table, true, domain);
-            }
-            verbose(archive);
+            loader = table.isFile() ? open(table, true, domain) : null;
+        } else {
             return null;
         }
-        if (!archive.isFile()) {
-            return null;
-        }
-        LauncherClassLoader loader = open(archive, domain);
         if (loader == null) {
             verbose(archive);
         }
@@ -228,10 +225,18 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
      * @throws IOException naming the archive and the entry when the table holds no launch that links
      */
     Method entryPoint() throws IOException {
+        return launchMethod(LAUNCH, "launch", String[].class);
+    }
+
+    /**
+     * @return a static method of one of this loader's launch classes, accessible, its class initialised
+     * @throws IOException naming the archive and the entry when the table holds no such method that links
+     */
+    Method launchMethod(String className, String name, Class<?>... parameters) throws IOException {
         try {
-            Method launch = Class.forName(LAUNCH, true, this).getDeclaredMethod("launch", String[].class);
-            launch.setAccessible(true);
-            return launch;
+            Method method = Class.forName(className, true, this).getDeclaredMethod(name, parameters);
+            method.setAccessible(true);
+            return method;
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new ZipException(what + ": no launch to run: " + e);
         }

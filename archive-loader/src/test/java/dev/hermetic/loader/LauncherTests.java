@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hermetic.loader.archive.TestArchives;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Method;
@@ -19,7 +18,6 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +27,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -377,20 +373,7 @@ class LauncherTests {
     @ValueSource(strings = {"own", "app"})
     void mainWhenLaunchedFromAnExplodedArchiveThenTheLaunchRunsInTheLoaderAsFromTheArchive(String launcher)
             throws Exception {
-        Path exploded = dir.resolve("exploded");
-        try (ZipFile zip = new ZipFile(pack("app.Main").toFile())) {
-            for (ZipEntry entry : Collections.list(zip.entries())) {
-                Path file = exploded.resolve(entry.getName());
-                if (entry.isDirectory()) {
-                    Files.createDirectories(file);
-                } else {
-                    Files.createDirectories(file.getParent());
-                    try (InputStream in = zip.getInputStream(entry)) {
-                        Files.write(file, in.readAllBytes());
-                    }
-                }
-            }
-        }
+        Path exploded = TestArchives.explode(pack("app.Main"), dir.resolve("exploded"));
 
         Run run = java("-Dhermetic.launcher=" + launcher, "-cp", exploded.toString(), Launcher.class.getName(), "launcher");
 

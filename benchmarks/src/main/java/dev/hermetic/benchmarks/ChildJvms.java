@@ -88,8 +88,13 @@ final class ChildJvms {
             List<String> caches = options.containsKey("--caches") ? List.of(options.get("--caches").split(",")) : CACHES;
             return new Settings(Integer.parseInt(options.getOrDefault("--runs", "10")), announce(caches, java25),
                     Path.of(options.getOrDefault("--dir", defaultDir)),
-                    Path.of(System.getProperty("java.home"), "bin", "java"), java25);
+                    runningJava(), java25);
         }
+    }
+
+    /** @return the {@code java} of the JDK this harness runs on */
+    static Path runningJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
     /**
@@ -239,10 +244,14 @@ final class ChildJvms {
         return uncached == null ? "" : String.format(Locale.ROOT, "%.2f", median(uncached) / value);
     }
 
-    /** Prints the table rows of the commands that could not run, with the reason, the other cells empty. */
-    static void printUnavailable(Map<String, String> unavailable, int emptyCells) {
+    /**
+     * Prints the rows of the commands that could not run, in a table of that many columns: the variant,
+     * the cache, the reason, the other cells empty.
+     */
+    static void printUnavailable(Map<String, String> unavailable, int columns) {
         for (Map.Entry<String, String> u : unavailable.entrySet()) {
-            System.out.println("| " + u.getKey().replace(" / ", " | ") + " | n/a: " + u.getValue() + " " + "|".repeat(emptyCells));
+            System.out.println("| " + u.getKey().replace(" / ", " | ") + " | n/a: " + u.getValue() + " |"
+                    + " |".repeat(columns - 3));
         }
     }
 

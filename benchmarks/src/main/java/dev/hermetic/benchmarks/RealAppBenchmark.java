@@ -141,7 +141,7 @@ public final class RealAppBenchmark {
                     ChildJvms.ratio(w, wall.get(c.baseKey("spring-boot"))),
                     ChildJvms.gain(c, w, wall));
         }
-        ChildJvms.printUnavailable(unavailable, 3);
+        ChildJvms.printUnavailable(unavailable, 6);
     }
 
     /** Builds what variant {@code v} runs and returns its java arguments. */

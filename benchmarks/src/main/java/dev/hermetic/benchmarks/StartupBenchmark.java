@@ -127,7 +127,7 @@ public final class StartupBenchmark {
                     ChildJvms.ratio(l, load.get(c.baseKey("ours-trusted"))),
                     ChildJvms.gain(c, w, wall), ChildJvms.gain(c, l, load));
         }
-        ChildJvms.printUnavailable(unavailable, 8);
+        ChildJvms.printUnavailable(unavailable, 11);
     }
 
     /** Builds what variant {@code v} runs and returns its java arguments. */

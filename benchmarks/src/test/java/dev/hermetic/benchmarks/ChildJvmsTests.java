@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,14 +38,16 @@ class ChildJvmsTests {
         // a child that writes, then holds its output open: reading it to its end would wait for the child
         List<String> sleeper = List.of("-cp", System.getProperty("java.class.path"), Sleeper.class.getName());
 
-        assertThatThrownBy(() -> ChildJvms.run(java(), List.of(), sleeper, Duration.ofSeconds(2)))
+        assertThatThrownBy(() -> ChildJvms.run(ChildJvms.runningJava(), List.of(), sleeper, Duration.ofSeconds(2)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(" timed out after PT2S:\nasleep\n");
     }
 
     @Test
     void runWhenTheChildFailsThenItsOutputIsInTheFailure() {
-        assertThatThrownBy(() -> ChildJvms.run(java(), List.of(), List.of("-cp", "nowhere", "NoSuchClass")))
+        List<String> missing = List.of("-cp", "nowhere", "NoSuchClass");
+
+        assertThatThrownBy(() -> ChildJvms.run(ChildJvms.runningJava(), List.of(), missing))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(" failed:\n")
                 .hasMessageContaining("NoSuchClass");
@@ -58,10 +59,6 @@ class ChildJvmsTests {
             System.out.println("asleep");
             Thread.sleep(60_000);
         }
-    }
-
-    private static Path java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
     @Test
