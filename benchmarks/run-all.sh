@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates every figure of benchmarks/README.md: builds, copies the benchmark jar aside (other builds
 # may rebuild it meanwhile), fetches the real applications' jars from Maven Central, then runs the start-up
-# harnesses and the JMH suites, writing to benchmarks/target/results/.
+# harnesses and the JMH suites, writing to benchmarks/target/results/. Needs python3 (the hello world's
+# interleaving); valgrind only for instruction counts, which it skips without.
 #   benchmarks/run-all.sh quick   # what README.md shows: a few tens of minutes on 2 cores
 #   benchmarks/run-all.sh full    # 1k/10k/50k classes, 20 runs, more forks and iterations: hours
 set -euo pipefail

@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Method;
 import java.net.MalformedURLException;
-import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.Charset;
@@ -36,9 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Launcher} end to end, in child JVMs: each archive (made by {@link TestArchives}) has this
- * module's compiled classes at its root (copied from the directory that holds {@code Launcher.class},
- * with its {@code META-INF/services}) and a manifest naming the launcher as {@code Main-Class}; the
+ * {@link Launcher} end to end, in child JVMs: each archive (made by {@link TestArchives}) has at its
+ * root {@code META-INF/}, a manifest naming the launcher as {@code Main-Class}, the table of the
+ * launcher's classes ({@code HERMETIC-INF/loader.classes}, third) and this module's compiled classes
+ * (copied from the directory that holds {@code Launcher.class}, with its {@code META-INF/services}); the
  * application's classes, compiled by {@code javac}, are under {@code HERMETIC-INF/classes/} and a nested
  * {@code dep.jar}. Where {@code java -cp} is the reference, the same class files run from a directory.
  */
@@ -151,14 +151,10 @@ class LauncherTests {
 
     /** The directory this module's classes were compiled to: what the packer copies to an archive's root. */
     private static Path loaderClasses() {
-        try {
-            Path location = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            assertThat(location.resolve("dev/hermetic/loader/Launcher.class")).isRegularFile();
-            assertThat(location.resolve("META-INF/services/java.net.spi.URLStreamHandlerProvider")).isRegularFile();
-            return location;
-        } catch (URISyntaxException e) {
-            throw new AssertionError(e);
-        }
+        Path location = Jvms.loaderClasses();
+        assertThat(location.resolve("dev/hermetic/loader/Launcher.class")).isRegularFile();
+        assertThat(location.resolve("META-INF/services/java.net.spi.URLStreamHandlerProvider")).isRegularFile();
+        return location;
     }
 
     private Path pack(Path file, String mainClass) throws IOException {
@@ -385,8 +381,9 @@ class LauncherTests {
 
     @Test
     void mainWhenTheTableOfLauncherClassesIsCorruptThenFailsNamingTheArchiveAndTheEntry() throws Exception {
-        Path archive = TestArchives.archive("app.Main").root("META-INF/", new byte[0]).launcherManifest()
-                .root(LauncherClassLoader.ENTRY, "not a table".getBytes(UTF_8)).rootTree(loaderClasses())
+        // the launcher's root, its table then replaced in its place
+        Path archive = TestArchives.archive("app.Main").launcher(loaderClasses())
+                .root(LauncherClassLoader.ENTRY, "not a table".getBytes(UTF_8))
                 .app("app/Main.class", classes.get("app/Main.class"))
                 .write(dir.resolve("corrupt.jar")).path();
 

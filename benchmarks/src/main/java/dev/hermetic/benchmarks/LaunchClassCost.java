@@ -11,11 +11,11 @@ import java.util.jar.JarFile;
 /**
  * What the JDK's application class loader costs per class against other ways of defining the same
  * bytes, for the loader classes a launch loads before {@code main}: run under callgrind and compare the
- * instruction counts of the main thread; the modes differ only in what they do after reading the class
- * files' bytes from the jar.
+ * instruction counts of the main thread, which {@code benchmarks/hello-world/main-thread-instructions.sh}
+ * prints; the modes differ only in what they do after reading the class files' bytes from the jar.
  *
  * <pre>
- * valgrind --tool=callgrind --separate-threads=yes java [-Xint] -cp JAR dev.hermetic.benchmarks.LaunchClassCost MODE [link]
+ * benchmarks/hello-world/main-thread-instructions.sh java [-Xint] -cp JAR dev.hermetic.benchmarks.LaunchClassCost MODE [link]
  * </pre>
  *
  * {@code JAR} holds the loader's classes and this one, STORED as in an archive (commands in
@@ -104,9 +104,10 @@ public final class LaunchClassCost {
         List<byte[]> all = new ArrayList<>();
         try (JarFile file = new JarFile(jar)) {
             for (String name : LAUNCH) {
-                JarEntry entry = file.getJarEntry(name.replace('.', '/') + ".class");
+                String classFile = name.replace('.', '/') + ".class";
+                JarEntry entry = file.getJarEntry(classFile);
                 if (entry == null) {
-                    throw new IOException(jar + ": no " + name.replace('.', '/') + ".class, a launch class (build the jar"
+                    throw new IOException(jar + ": no " + classFile + ", a launch class (build the jar"
                             + " as benchmarks/run-all.sh does)");
                 }
                 try (InputStream in = file.getInputStream(entry)) {

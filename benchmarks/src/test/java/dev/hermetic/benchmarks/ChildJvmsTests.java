@@ -41,6 +41,8 @@ class ChildJvmsTests {
         assertThatThrownBy(() -> ChildJvms.run(ChildJvms.runningJava(), List.of(), sleeper, Duration.ofSeconds(2)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(" timed out after PT2S:\nasleep\n");
+        assertThat(ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains(Sleeper.class.getName()))).isEmpty();
     }
 
     @Test
@@ -50,7 +52,8 @@ class ChildJvmsTests {
         assertThatThrownBy(() -> ChildJvms.run(ChildJvms.runningJava(), List.of(), missing))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(" failed:\n")
-                .hasMessageContaining("NoSuchClass");
+                .hasMessageContaining("NoSuchClass")
+                .hasMessageContaining(" failed:\nError: Could not find or load main class NoSuchClass");
     }
 
     /** What {@link #runWhenTheChildOutlivesTheLimitThenItIsEndedAndTheFailureSaysSo} runs. */

@@ -52,14 +52,21 @@ final class LoaderRuntime {
     /**
      * @return the {@link ArchiveLayout#LAUNCHER_CLASSES} of these classes, all of them, from which
      *         a launch defines them without the application class loader
+     * @throws IllegalStateException naming where the classes come from when they make no table (a name
+     *         that is not ASCII, more than 65,535 classes)
      */
     static synchronized byte[] launcherClasses() throws IOException {
         if (launcherClasses == null) {
-            Map<String, byte[]> files = new LinkedHashMap<>();
+            Map<String, byte[]> classes = new LinkedHashMap<>();
             for (InputFile file : files()) {
-                files.put(file.name(), file.read());
+                classes.put(file.name(), file.read());
             }
-            launcherClasses = LauncherClassTable.write(files);
+            try {
+                launcherClasses = LauncherClassTable.write(classes);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("cannot write " + ArchiveLayout.LAUNCHER_CLASSES
+                        + " of the archive-loader classes in " + files().get(0).origin() + ": " + e.getMessage(), e);
+            }
         }
         return launcherClasses;
     }

@@ -174,10 +174,13 @@ class LauncherAgentTests {
     void javaJarWhenHermeticLauncherIsNeitherOwnNorAppThenTheAgentDoesNotRunAndTheLaunchFailsInOneLine()
             throws Exception {
         Path archive = pack("bad-switch.jar", plain);
+        Path classLog = tmp.resolve("bad-switch-classes.log");
 
-        TestFixtures.Result run = java(jdks().get(0), "-Dhermetic.launcher=fast", "-jar", archive.toString());
+        TestFixtures.Result run = java(jdks().get(0), "-Xlog:class+load:file=" + classLog, "-Dhermetic.launcher=fast",
+                "-jar", archive.toString());
 
         assertThat(run).isEqualTo(new TestFixtures.Result(1, "", "Error: -Dhermetic.launcher=fast: expected own or app\n"));
+        assertThat(Files.readString(classLog)).contains("dev.hermetic.loader.AgentLauncher ").doesNotContain("app.Agent ");
     }
 
     @Test

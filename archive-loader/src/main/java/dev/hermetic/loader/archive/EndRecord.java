@@ -1,8 +1,7 @@
 package dev.hermetic.loader.archive;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The zip end-of-central-directory record, with its ZIP64 counterpart resolved: where the central
@@ -45,16 +44,14 @@ record EndRecord(long offset, long centralOffset, long centralSize, long entries
                     + " bytes is shorter than an end-of-central-directory record");
         }
         long tailStart = length - tailLength;
-        ByteBuffer tail = ByteBuffer.wrap(file.read(tailStart, tailLength)).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] bytes = tail.array();
+        byte[] tail = file.read(tailStart, tailLength);
         long junk = -1;
         for (int at = tailLength - MIN_SIZE; at >= 0; at--) {
-            if (signatureAt(bytes, at)) {
-                int end = at + MIN_SIZE + Short.toUnsignedInt(tail.getShort(at + 20));
+            if (le32(tail, at) == SIGNATURE) {
+                int end = at + MIN_SIZE + le16(tail, at + 20);
                 if (end == tailLength) {
                     for (int other = at - 1; other >= 0; other--) {
-                        if (signatureAt(bytes, other)
-                                && other + MIN_SIZE + Short.toUnsignedInt(tail.getShort(other + 20)) == tailLength) {
+                        if (le32(tail, other) == SIGNATURE && other + MIN_SIZE + le16(tail, other + 20) == tailLength) {
                             throw new ArchiveFormatException(file.path(), "several end records: at offsets "
                                     + (tailStart + other) + " and " + (tailStart + at) + ", each reaching to the end of the file");
                         }
@@ -67,7 +64,7 @@ record EndRecord(long offset, long centralOffset, long centralSize, long entries
             }
         }
         if (junk >= 0) {
-            long endsAt = junk + MIN_SIZE + Short.toUnsignedInt(tail.getShort((int) (junk - tailStart) + 20));
+            long endsAt = junk + MIN_SIZE + le16(tail, (int) (junk - tailStart) + 20);
             throw new ArchiveFormatException(file.path(), "trailing junk: " + (length - endsAt)
                     + " bytes after the end-of-central-directory record at offset " + junk);
         }
@@ -88,29 +85,28 @@ record EndRecord(long offset, long centralOffset, long centralSize, long entries
             return null;
         }
         long offset = file.length() - tailLength;
-        ByteBuffer tail = ByteBuffer.wrap(file.read(offset, tailLength)).order(ByteOrder.LITTLE_ENDIAN);
-        if (tail.getInt(0) != SIGNATURE || Short.toUnsignedInt(tail.getShort(20)) != commentLength) {
+        byte[] tail = file.read(offset, tailLength);
+        if (le32(tail, 0) != SIGNATURE || le16(tail, 20) != commentLength) {
             return null;
         }
         return parse(file, tail, 0, offset);
     }
 
-    private static EndRecord parse(FileBlock file, ByteBuffer tail, int at, long offset) throws IOException {
-        int disk = Short.toUnsignedInt(tail.getShort(at + 4));
-        int centralDisk = Short.toUnsignedInt(tail.getShort(at + 6));
-        long entriesHere = Short.toUnsignedInt(tail.getShort(at + 8));
-        long entries = Short.toUnsignedInt(tail.getShort(at + 10));
-        long size = Integer.toUnsignedLong(tail.getInt(at + 12));
-        long start = Integer.toUnsignedLong(tail.getInt(at + 16));
-        byte[] comment = new byte[Short.toUnsignedInt(tail.getShort(at + 20))];
-        tail.get(at + MIN_SIZE, comment);
+    private static EndRecord parse(FileBlock file, byte[] tail, int at, long offset) throws IOException {
+        int disk = le16(tail, at + 4);
+        int centralDisk = le16(tail, at + 6);
+        long entriesHere = le16(tail, at + 8);
+        long entries = le16(tail, at + 10);
+        long size = Integer.toUnsignedLong(le32(tail, at + 12));
+        long start = Integer.toUnsignedLong(le32(tail, at + 16));
+        byte[] comment = Arrays.copyOfRange(tail, at + MIN_SIZE, at + MIN_SIZE + le16(tail, at + 20));
         if (disk != 0 && disk != 0xFFFF || centralDisk != 0 && centralDisk != 0xFFFF || entriesHere != entries) {
             throw new ArchiveFormatException(file.path(), "end record at offset " + offset + " describes a multi-disk"
                     + " archive (disk " + disk + ", central directory disk " + centralDisk + ", " + entriesHere
                     + " of " + entries + " entries on this disk)");
         }
         for (int i = 0; i + 4 <= comment.length; i++) {
-            if (signatureAt(comment, i)) {
+            if (le32(comment, i) == SIGNATURE) {
                 throw new ArchiveFormatException(file.path(), "several end records: the comment of the end record at offset "
                         + offset + " holds another at offset " + (offset + MIN_SIZE + i));
             }
@@ -122,27 +118,27 @@ record EndRecord(long offset, long centralOffset, long centralSize, long entries
                 throw new ArchiveFormatException(file.path(), "end record at offset " + offset
                         + " has ZIP64 sentinels but no ZIP64 locator before it");
             }
-            ByteBuffer locator = ByteBuffer.wrap(file.read(locatorAt, ZIP64_LOCATOR_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
-            if (locator.getInt(0) != ZIP64_LOCATOR_SIGNATURE) {
+            byte[] locator = file.read(locatorAt, ZIP64_LOCATOR_SIZE);
+            if (le32(locator, 0) != ZIP64_LOCATOR_SIGNATURE) {
                 throw new ArchiveFormatException(file.path(), "end record at offset " + offset
                         + " has ZIP64 sentinels but no ZIP64 locator before it");
             }
-            long zip64At = locator.getLong(8);
+            long zip64At = le64(locator, 8);
             if (zip64At < 0 || zip64At > locatorAt - ZIP64_END_SIZE) {
                 throw new ArchiveFormatException(file.path(), "ZIP64 locator at offset " + locatorAt
                         + " points at offset " + zip64At + ", not before it");
             }
-            ByteBuffer zip64 = ByteBuffer.wrap(file.read(zip64At, ZIP64_END_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
-            if (zip64.getInt(0) != ZIP64_END_SIGNATURE) {
+            byte[] zip64 = file.read(zip64At, ZIP64_END_SIZE);
+            if (le32(zip64, 0) != ZIP64_END_SIGNATURE) {
                 throw new ArchiveFormatException(file.path(), "no ZIP64 end record at offset " + zip64At);
             }
-            if (zip64.getLong(24) != zip64.getLong(32)) {
+            if (le64(zip64, 24) != le64(zip64, 32)) {
                 throw new ArchiveFormatException(file.path(), "ZIP64 end record at offset " + zip64At
                         + " describes a multi-disk archive");
             }
-            entries = zip64.getLong(32);
-            size = zip64.getLong(40);
-            start = zip64.getLong(48);
+            entries = le64(zip64, 32);
+            size = le64(zip64, 40);
+            start = le64(zip64, 48);
             centralEnd = zip64At;
         }
         if (start < 0 || size < 0 || entries < 0 || start > centralEnd - size) {
@@ -157,13 +153,19 @@ record EndRecord(long offset, long centralOffset, long centralSize, long entries
         return new EndRecord(offset, start + base, size, entries, comment, base);
     }
 
-    /**
-     * Whether an end record's signature starts at {@code at}: compared byte by byte, because a launch
-     * runs the scan of the seal's comment in the interpreter, where each {@code ByteBuffer.getInt} is
-     * a chain of calls (some 0.5 ms for the 171 bytes of a seal; this takes a few microseconds).
-     */
-    private static boolean signatureAt(byte[] bytes, int at) {
-        return (bytes[at] & 0xFF | (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF) << 16 | bytes[at + 3] << 24)
-                == SIGNATURE;
+    // Little-endian reads from the array, not through a ByteBuffer: a launch runs this code in the
+    // interpreter, where each ByteBuffer.getInt is a chain of calls (some 0.5 ms for the scan of a seal's
+    // 171-byte comment; these take a few microseconds).
+
+    private static int le16(byte[] b, int at) {
+        return (b[at + 1] & 0xFF) << 8 | b[at] & 0xFF;
+    }
+
+    private static int le32(byte[] b, int at) {
+        return b[at + 3] << 24 | (b[at + 2] & 0xFF) << 16 | (b[at + 1] & 0xFF) << 8 | b[at] & 0xFF;
+    }
+
+    private static long le64(byte[] b, int at) {
+        return Integer.toUnsignedLong(le32(b, at)) | (long) le32(b, at + 4) << 32;
     }
 }

@@ -56,21 +56,20 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
      */
     static Seal parse(byte[] comment) {
         int at = PREFIX.length();
-        if (comment.length != LENGTH || !literal(comment, 0, PREFIX) || !literal(comment, at + 16, "+")
-                || !literal(comment, at + 25, " cd=") || !literal(comment, at + 45, "+")
-                || !literal(comment, at + 62, " crc32=") || !literal(comment, at + 77, " sha256=")) {
+        if (comment.length != LENGTH || !literal(comment, 0, PREFIX) || !hexDigits(comment, at, 16)
+                || !literal(comment, at + 16, "+") || !hexDigits(comment, at + 17, 8)
+                || !literal(comment, at + 25, " cd=") || !hexDigits(comment, at + 29, 16)
+                || !literal(comment, at + 45, "+") || !hexDigits(comment, at + 46, 16)
+                || !literal(comment, at + 62, " crc32=") || !hexDigits(comment, at + 69, 8)
+                || !literal(comment, at + 77, " sha256=") || !hexDigits(comment, at + 85, 2 * IndexLayout.DIGEST_SIZE)) {
             return null;
         }
-        try {
-            byte[] sha = new byte[IndexLayout.DIGEST_SIZE];
-            for (int i = 0; i < sha.length; i++) {
-                sha[i] = (byte) hex(comment, at + 85 + 2 * i, 2);
-            }
-            return new Seal(hex(comment, at, 16), (int) hex(comment, at + 17, 8), hex(comment, at + 29, 16),
-                    hex(comment, at + 46, 16), (int) hex(comment, at + 69, 8), sha);
-        } catch (NumberFormatException e) {
-            return null;
+        byte[] sha = new byte[IndexLayout.DIGEST_SIZE];
+        for (int i = 0; i < sha.length; i++) {
+            sha[i] = (byte) hex(comment, at + 85 + 2 * i, 2);
         }
+        return new Seal(hex(comment, at, 16), (int) hex(comment, at + 17, 8), hex(comment, at + 29, 16),
+                hex(comment, at + 46, 16), (int) hex(comment, at + 69, 8), sha);
     }
 
     private static boolean literal(byte[] comment, int at, String text) {
@@ -82,16 +81,21 @@ record Seal(long indexOffset, int indexLength, long centralOffset, long centralS
         return true;
     }
 
-    /** @throws NumberFormatException at a character that is not a lower-case hex digit */
+    /** Whether {@code count} lower-case hex digits start at {@code at}. */
+    private static boolean hexDigits(byte[] comment, int at, int count) {
+        for (int i = at; i < at + count; i++) {
+            if (!(comment[i] >= '0' && comment[i] <= '9' || comment[i] >= 'a' && comment[i] <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The value of {@code digits} hex digits that {@link #hexDigits} accepted. */
     private static long hex(byte[] comment, int at, int digits) {
         long value = 0;
         for (int i = at; i < at + digits; i++) {
-            int c = comment[i];
-            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-            if (digit < 0) {
-                throw new NumberFormatException("not a lower-case hex digit"); // a constant: no concatenation to bootstrap
-            }
-            value = value << 4 | digit;
+            value = value << 4 | (comment[i] <= '9' ? comment[i] - '0' : comment[i] - 'a' + 10);
         }
         return value;
     }

@@ -39,7 +39,8 @@ import javax.tools.ToolProvider;
  * <p>How a fixture is made ({@link Builder#write}):
  * <ol>
  *   <li>{@link ZipOutputStream} writes the archive through a byte-counting stream: first the root
- *       entries (manifest, launcher classes; not indexed), then each module's source under
+ *       entries (not indexed: {@code META-INF/}, the manifest, the table of the launcher's classes and
+ *       those classes, as {@link Builder#launcher} adds them), then each module's source under
  *       {@link ArchiveLayout#SOURCES}, the application entries under {@link ArchiveLayout#CLASSES} and
  *       the nested jars under {@link ArchiveLayout#LIB}, all STORED with size and CRC-32 set up front so
  *       that no data descriptor follows them. After each {@code putNextEntry} the counter stands at the
