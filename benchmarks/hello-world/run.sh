@@ -21,6 +21,8 @@ printf 'public class Hello { public static void main(String[] a) { System.out.pr
 javac --release 17 -d hello src/Hello.java
 jar cfe plain.jar Hello -C hello Hello.class
 java -jar "$repo/packer/target/packer.jar" pack --app hello --main-class Hello --out ours.jar >/dev/null
+# every loader class at the root too, for -Dhermetic.launcher=app
+java -jar "$repo/packer/target/packer.jar" pack --app hello --main-class Hello --out ours-root.jar --launcher-at-root >/dev/null
 # string concatenation inlined, as the loader compiles it: its invokedynamic bootstrap costs milliseconds
 javac --release 17 -XDstringConcat=inline -d cls "$here/MinimalLaunch.java" "$here/JdkReferences.java"
 cp hello/Hello.class cls/app/
@@ -36,7 +38,8 @@ variants=(
   "minimal-loader|-jar minimal.jar"
   "ours|-jar ours.jar"
   "ours-no-preload|-Dhermetic.preload=false -jar ours.jar"
-  "ours-app-launcher|-Dhermetic.launcher=app -jar ours.jar"
+  "ours-launcher-at-root|-jar ours-root.jar"
+  "ours-app-launcher|-Dhermetic.launcher=app -jar ours-root.jar"
   "ours-no-verification|-XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote -jar ours.jar"
   "ours-cds|-Xshare:on -XX:SharedArchiveFile=ours.jsa -jar ours.jar"
   "trivial-0|-cp trivial None"

@@ -1,11 +1,13 @@
 package dev.hermetic.loader;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
+import java.util.zip.ZipException;
 
 /**
  * The archive's {@code Main-Class}: runs the {@linkplain Launch launch} (open the archive, run the
@@ -16,8 +18,10 @@ import java.net.URISyntaxException;
  * that name (seventh round). The launch stays in the application class loader, which loads the same
  * classes from the archive's root or the directory, when {@code -Dhermetic.launcher=app} says so and
  * when there is no such entry in its place (an archive a zip tool rewrote, or an archive or directory of
- * an older packer). An application's {@code Launcher-Agent-Class} runs in the same loader as the
- * application ({@link AgentLauncher}), whichever it is.
+ * an older packer), provided the root holds them: the packer writes them there only with
+ * {@code --launcher-at-root}, and without them such a launch is a one-line error, exit 1. An
+ * application's {@code Launcher-Agent-Class} runs in the same loader as the application
+ * ({@link AgentLauncher}), whichever it is.
  *
  * <p>{@link Launch} calls {@link #call} and reads {@link #HANDLES}: the launcher's loader therefore
  * defines a copy of this class too, whose {@link #own} stays null.
@@ -79,12 +83,38 @@ public final class Launcher {
                     throw new IllegalArgumentException("-Dhermetic.launcher=" + mode + ": expected own or app");
                 }
                 own = mode.equals("app") ? null : LauncherClassLoader.of(Launcher.class);
+                if (own == null) {
+                    requireLaunchAtRoot(mode);
+                }
             } catch (IOException | IllegalArgumentException e) {
                 fail(e);
             }
             opened = true;
         }
         return own;
+    }
+
+    /**
+     * Checks that the application class loader can run the launch, before it does: an archive packed
+     * without {@code --launcher-at-root} holds only the launcher's front at its root
+     * ({@link dev.hermetic.loader.archive.ArchiveLayout#LAUNCHER_FRONT}). Loads {@link Launch} there, as
+     * the launch then would.
+     *
+     * @throws ZipException naming the archive and how to pack it when its root holds no launch
+     */
+    private static void requireLaunchAtRoot(String mode) throws ZipException, URISyntaxException {
+        try {
+            Class.forName(LauncherClassLoader.LAUNCH, false, Launcher.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            File archive = LauncherClassLoader.location(Launcher.class);
+            String where = archive == null ? "the launcher's class path" : archive.toString();
+            throw new ZipException(mode.equals("app")
+                    ? "-Dhermetic.launcher=app: " + where + " holds the launcher's classes in "
+                            + LauncherClassLoader.ENTRY + " alone; pack it with --launcher-at-root to launch in "
+                            + "the application class loader"
+                    : where + ": neither " + LauncherClassLoader.ENTRY + " in its place (the third entry, as packed) "
+                            + "nor the launcher's classes at its root: pack it again (did a zip tool rewrite it?)");
+        }
     }
 
     /**

@@ -92,12 +92,11 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
      * @throws URISyntaxException when the class's code source is not a URI (the JDK's always is)
      */
     static LauncherClassLoader of(Class<?> launcher) throws IOException, URISyntaxException {
-        ProtectionDomain domain = launcher.getProtectionDomain();
-        CodeSource source = domain.getCodeSource();
-        if (source == null || !"file".equals(source.getLocation().getProtocol())) {
+        File archive = location(launcher);
+        if (archive == null) {
             return null;
         }
-        File archive = new File(source.getLocation().toURI());
+        ProtectionDomain domain = launcher.getProtectionDomain();
         LauncherClassLoader loader;
         if (archive.isFile()) { // first: one file-system query on the way every archive launches
             loader = open(archive, domain);
@@ -111,6 +110,19 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
             verbose(archive);
         }
         return loader;
+    }
+
+    /**
+     * @return the archive, or exploded archive directory, that class was loaded from; null when it was
+     *         not loaded from a file
+     * @throws URISyntaxException when the class's code source is not a URI (the JDK's always is)
+     */
+    static File location(Class<?> launcher) throws URISyntaxException {
+        CodeSource source = launcher.getProtectionDomain().getCodeSource();
+        if (source == null || !"file".equals(source.getLocation().getProtocol())) {
+            return null;
+        }
+        return new File(source.getLocation().toURI());
     }
 
     /** Says, under {@code -Dhermetic.verbose}, that the launch runs in the application class loader. */

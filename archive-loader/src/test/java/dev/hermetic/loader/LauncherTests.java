@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hermetic.loader.archive.TestArchives;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Method;
@@ -17,6 +18,8 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,18 +163,31 @@ class LauncherTests {
         return location;
     }
 
-    private Path pack(Path file, String mainClass) throws IOException {
+    /**
+     * An archive as the packer writes it for that {@code -Dhermetic.launcher}: for {@code app}, as with
+     * {@code --launcher-at-root}, every loader class at the root too.
+     */
+    private Path pack(Path file, String mainClass, String launcher) throws IOException {
         Files.createDirectories(file.getParent());
-        return TestArchives.archive(mainClass)
-                .launcher(loaderClasses())
+        TestArchives.Builder archive = TestArchives.archive(mainClass);
+        if (launcher.equals("app")) {
+            archive.launcherAtRoot(loaderClasses());
+        } else {
+            archive.launcher(loaderClasses());
+        }
+        return archive
                 .app("app/Main.class", classes.get("app/Main.class"))
                 .app("app/Broken.class", classes.get("app/Broken.class"))
                 .lib("dep.jar", depJar)
                 .write(file).path();
     }
 
+    private Path pack(String mainClass, String launcher) throws IOException {
+        return pack(dir.resolve("app.jar"), mainClass, launcher);
+    }
+
     private Path pack(String mainClass) throws IOException {
-        return pack(dir.resolve("app.jar"), mainClass);
+        return pack(mainClass, "own");
     }
 
     /** What a child JVM did. */
@@ -332,12 +351,60 @@ class LauncherTests {
 
     @Test
     void mainWhenHermeticLauncherIsAppThenTheLaunchRunsInTheApplicationClassLoader() throws Exception {
-        Path archive = pack("app.Main");
+        Path archive = pack("app.Main", "app");
 
         Run run = java("-Dhermetic.launcher=app", "-jar", archive.toString(), "launcher");
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out().strip()).isEqualTo(ClassLoader.getSystemClassLoader().getClass().getName());
+    }
+
+    @Test
+    void mainWhenHermeticLauncherIsAppAndTheRootHoldsOnlyTheFrontThenFailsNamingTheArchiveAndThePackerOption()
+            throws Exception {
+        Path archive = pack("app.Main");
+
+        Run run = java("-Dhermetic.launcher=app", "-jar", archive.toString(), "launcher");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip()).isEqualTo("Error: -Dhermetic.launcher=app: " + archive
+                + " holds the launcher's classes in " + LauncherClassLoader.ENTRY
+                + " alone; pack it with --launcher-at-root to launch in the application class loader");
+    }
+
+    @ParameterizedTest(name = "packed for hermetic.launcher={0}")
+    @ValueSource(strings = {"own", "app"})
+    void mainWhenAZipToolMovedTheTableThenTheRootsLaunchRunsElseFailsNamingTheArchive(String launcher) throws Exception {
+        Path rewritten = dir.resolve("rewritten.jar");
+        // as a zip tool rewrites an archive: each entry stored or deflated as it was, here the table moved
+        // last, the archive's comment (its seal) gone
+        try (ZipFile in = new ZipFile(pack("app.Main", launcher).toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(rewritten))) {
+            List<ZipEntry> entries = new ArrayList<>(Collections.list(in.entries()));
+            entries.sort(Comparator.comparing((ZipEntry e) -> e.getName().equals(LauncherClassLoader.ENTRY)));
+            for (ZipEntry entry : entries) {
+                ZipEntry copy = new ZipEntry(entry);
+                copy.setCompressedSize(-1);
+                out.putNextEntry(copy);
+                try (InputStream bytes = in.getInputStream(entry)) {
+                    bytes.transferTo(out);
+                }
+            }
+        }
+
+        Run run = javaJar(rewritten, "launcher");
+
+        if (launcher.equals("app")) {
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out().strip()).isEqualTo(ClassLoader.getSystemClassLoader().getClass().getName());
+        } else {
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err().strip()).isEqualTo("Error: " + rewritten + ": neither " + LauncherClassLoader.ENTRY
+                    + " in its place (the third entry, as packed) nor the launcher's classes at its root: pack it"
+                    + " again (did a zip tool rewrite it?)");
+        }
     }
 
     @Test
@@ -369,7 +436,7 @@ class LauncherTests {
     @ValueSource(strings = {"own", "app"})
     void mainWhenLaunchedFromAnExplodedArchiveThenTheLaunchRunsInTheLoaderAsFromTheArchive(String launcher)
             throws Exception {
-        Path exploded = TestArchives.explode(pack("app.Main"), dir.resolve("exploded"));
+        Path exploded = TestArchives.explode(pack("app.Main", launcher), dir.resolve("exploded"));
 
         Run run = java("-Dhermetic.launcher=" + launcher, "-cp", exploded.toString(), Launcher.class.getName(), "launcher");
 
@@ -564,7 +631,7 @@ class LauncherTests {
     @MethodSource("jdksAndLaunchers")
     void mainWhenTheApplicationThrowsThenTheSameTraceAndExitCodeAsJavaCp(String which, String launcher) throws Exception {
         Path jdk = jdk(which);
-        Path archive = pack("app.Main");
+        Path archive = pack("app.Main", launcher);
 
         Run jar = java(jdk, "-Dhermetic.launcher=" + launcher, "-jar", archive.toString(), "throw");
         Run cp = javaCp(jdk, "app.Main", "throw");
@@ -582,7 +649,7 @@ class LauncherTests {
     @MethodSource("jdksAndLaunchers")
     void mainWhenTheMainClassFailsToInitialiseThenTheSameTraceAsJavaCp(String which, String launcher) throws Exception {
         Path jdk = jdk(which);
-        Path archive = pack("app.Broken");
+        Path archive = pack("app.Broken", launcher);
 
         Run jar = java(jdk, "-Dhermetic.launcher=" + launcher, "-jar", archive.toString());
         Run cp = javaCp(jdk, "app.Broken");
@@ -611,7 +678,7 @@ class LauncherTests {
     @Test
     void mainWhenTheApplicationRunsThenTheContextClassLoaderIsTheArchiveClassLoader() throws Exception {
         // in a directory whose name needs encoding in URLs
-        Path archive = pack(dir.resolve("with space/app.jar"), "app.Main");
+        Path archive = pack(dir.resolve("with space/app.jar"), "app.Main", "own");
 
         Run run = javaJar(archive, "context");
 
@@ -632,7 +699,7 @@ class LauncherTests {
         // a space, and a non-ASCII letter where this JVM's file names can hold one (not under LANG=C)
         boolean unicode = Charset.forName(System.getProperty("sun.jnu.encoding")).newEncoder().canEncode('\u00e9');
         Path folder = dir.resolve(unicode ? "with space \u00e9" : "with space");
-        Path archive = pack(folder.resolve("app.jar"), "app.Main");
+        Path archive = pack(folder.resolve("app.jar"), "app.Main", launcher);
         Path plain = Files.write(folder.resolve("plain.jar"),
                 TestArchives.jar(Map.of("app/Main.class", classes.get("app/Main.class"))));
 

@@ -123,6 +123,14 @@ public class PackMojo extends AbstractMojo {
     @Parameter(property = "hermetic.reuse")
     File reuse;
 
+    /**
+     * Whether the archive's root holds every class of the archive loader, not only the launcher's front
+     * ({@code --launcher-at-root}): for launches in the JDK's application class loader
+     * ({@code -Dhermetic.launcher=app}, faster with the JDK 25 AOT cache); costs every launch about 1 ms.
+     */
+    @Parameter(property = "hermetic.launcherAtRoot", defaultValue = "false")
+    boolean launcherAtRoot;
+
     /** Skips packing. */
     @Parameter(property = "hermetic.skip", defaultValue = "false")
     boolean skip;
@@ -217,7 +225,7 @@ public class PackMojo extends AbstractMojo {
     PackOptions options(Path app, Path out) {
         PackOptions.Builder options = PackOptions.builder().out(out).addApp(app)
                 .timestamp(timestamp(outputTimestamp)).compressResources(compressResources)
-                .reuse(reuse == null ? null : reuse.toPath());
+                .reuse(reuse == null ? null : reuse.toPath()).launcherAtRoot(launcherAtRoot);
         if (threads != null) {
             options.threads(threads);
         }

@@ -152,6 +152,26 @@ class PackMojoTests {
     }
 
     @Test
+    void executeWhenLauncherAtRootThenTheRootHoldsEveryLoaderClassElseTheFront() throws Exception {
+        Path jar = jar("app-1.0.jar", "app.Main");
+        project.getArtifact().setFile(jar.toFile());
+        PackMojo mojo = mojo();
+        mojo.launcherAtRoot = true;
+        mojo.classifier = "all";
+
+        mojo().execute();
+        mojo.execute();
+
+        String loader = "dev/hermetic/loader/ArchiveClassLoader.class";
+        try (ZipFile front = new ZipFile(jar.toFile());
+             ZipFile all = new ZipFile(target.resolve("app-1.0-all.jar").toFile())) {
+            assertThat(front.getEntry(loader)).isNull();
+            assertThat(all.getEntry(loader)).isNotNull();
+            assertThat(front.getEntry("dev/hermetic/loader/Launcher.class")).isNotNull();
+        }
+    }
+
+    @Test
     void executeWhenRunAgainOnItsOwnArchiveThenPacksTheOriginalNotTheArchive() throws Exception {
         Path jar = jar("app-1.0.jar", "app.Main");
         project.getArtifact().setFile(jar.toFile());

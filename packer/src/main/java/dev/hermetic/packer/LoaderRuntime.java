@@ -50,6 +50,28 @@ final class LoaderRuntime {
     }
 
     /**
+     * @param all whether the root holds every class ({@link PackOptions#launcherAtRoot()})
+     * @return what goes to the archive's root, in name order: every file, or the launcher's front
+     *         ({@link ArchiveLayout#LAUNCHER_FRONT}) and the service registration
+     */
+    static List<InputFile> rootFiles(boolean all) throws IOException {
+        if (all) {
+            return files();
+        }
+        List<InputFile> front = new ArrayList<>();
+        for (InputFile file : files()) {
+            if (ArchiveLayout.LAUNCHER_FRONT.contains(file.name()) || file.name().equals(PROVIDER_SERVICE)) {
+                front.add(file);
+            }
+        }
+        if (front.size() != ArchiveLayout.LAUNCHER_FRONT.size() + 1) {
+            throw new IllegalStateException("the archive-loader classes in " + files().get(0).origin()
+                    + " lack some of " + ArchiveLayout.LAUNCHER_FRONT);
+        }
+        return front;
+    }
+
+    /**
      * @return the {@link ArchiveLayout#LAUNCHER_CLASSES} of these classes, all of them, from which
      *         a launch defines them without the application class loader
      * @throws IllegalStateException naming where the classes come from when they make no table (a name

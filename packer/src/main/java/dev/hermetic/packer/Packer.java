@@ -240,7 +240,7 @@ public final class Packer {
             zip.write("META-INF/MANIFEST.MF", manifest(in.mainClass(), app, in.options().compressResources()));
             // third, where a launch looks for it (ArchiveLayout.LAUNCHER_CLASSES_POSITION)
             zip.write(ArchiveLayout.LAUNCHER_CLASSES, LoaderRuntime.launcherClasses());
-            for (InputFile launcher : LoaderRuntime.files()) {
+            for (InputFile launcher : LoaderRuntime.rootFiles(in.options().launcherAtRoot())) {
                 zip.write(launcher.name(), launcher.read());
             }
 

@@ -7,14 +7,12 @@ import static dev.hermetic.packer.TestFixtures.write;
 import static dev.hermetic.packer.TestFixtures.writeSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hermetic.loader.Launcher;
 import dev.hermetic.loader.archive.Archive;
 import dev.hermetic.loader.archive.ArchiveLayout;
 import dev.hermetic.loader.archive.IndexedEntry;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +53,7 @@ class InteroperabilityTests {
     static Map<String, byte[]> expected;
 
     @BeforeAll
-    static void pack() throws IOException, URISyntaxException {
+    static void pack() throws IOException {
         Path src = tmp.resolve("src");
         writeSource(src, MAIN, """
                 package com.example;
@@ -95,9 +93,9 @@ class InteroperabilityTests {
         expected.put("META-INF/MANIFEST.MF", null);
         // third, where a launch looks for it; its content is LauncherClassLoaderTests' and PackerTests' concern
         expected.put(ArchiveLayout.LAUNCHER_CLASSES, null);
-        // The launcher and its service registration, in name order.
+        // The launcher's front and its service registration, in name order.
         Map<String, byte[]> launcher = new TreeMap<>();
-        for (String name : loaderClassNames()) {
+        for (String name : ArchiveLayout.LAUNCHER_FRONT) {
             launcher.put(name, null);
         }
         launcher.put("META-INF/services/java.net.spi.URLStreamHandlerProvider",
@@ -119,22 +117,6 @@ class InteroperabilityTests {
         expected.put("HERMETIC-INF/lib/my lib 1.0.jar", Files.readAllBytes(spaced));
         expected.put("HERMETIC-INF/lib/bibliothèque-✓.jar", Files.readAllBytes(accented));
         expected.put("HERMETIC-INF/index", null);
-    }
-
-    /** The loader's classes as the test class path holds them (a jar, or a classes directory in a build). */
-    static List<String> loaderClassNames() throws IOException, URISyntaxException {
-        Path location = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> names = new ArrayList<>();
-        if (Files.isDirectory(location)) {
-            names.addAll(TestFixtures.classPathNames(location));
-        } else {
-            try (ZipFile jar = new ZipFile(location.toFile())) {
-                for (ZipEntry e : Collections.list(jar.entries())) {
-                    names.add(e.getName());
-                }
-            }
-        }
-        return names.stream().filter(n -> n.startsWith("dev/hermetic/loader/") && n.endsWith(".class")).sorted().toList();
     }
 
     static void assertSameEntries(String reader, List<String> names, Map<String, byte[]> contents) {

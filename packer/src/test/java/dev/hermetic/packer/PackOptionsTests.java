@@ -97,12 +97,13 @@ class PackOptionsTests {
     }
 
     @Test
-    void buildWhenCompressionIsNotAskedThenItIsOffOnAllProcessorsWithoutReuse() {
+    void buildWhenCompressionIsNotAskedThenItIsOffOnAllProcessorsWithoutReuseAndTheLauncherFrontAtTheRoot() {
         PackOptions options = PackOptions.builder().out(OUT).addSources(SRC).build();
 
         assertThat(options.compressResources()).isFalse();
         assertThat(options.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(options.reuse()).isEmpty();
+        assertThat(options.launcherAtRoot()).isFalse();
     }
 
     @Test

@@ -22,6 +22,7 @@ import dev.hermetic.loader.archive.ValidationMode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,8 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link Packer#pack} through its library API, read back through the loader's own reader
@@ -142,31 +145,40 @@ class PackerTests {
         }
     }
 
-    @Test
-    void packWhenWrittenThenTheThirdEntryIsTheTableOfEveryLauncherClassAtTheRoot() throws IOException {
+    @ParameterizedTest(name = "launcherAtRoot={0}")
+    @ValueSource(booleans = {false, true})
+    void packWhenWrittenThenTheThirdEntryIsTheTableOfEveryLoaderClassAndTheRootHoldsTheFrontOrAll(boolean atRoot)
+            throws IOException, URISyntaxException {
         Path out = tmp.resolve("app.jar");
 
-        Packer.pack(PackOptions.builder().out(out).mainClass(MAIN).addApp(compiledApp()).build());
+        Packer.pack(PackOptions.builder().out(out).mainClass(MAIN).addApp(compiledApp()).launcherAtRoot(atRoot).build());
 
+        Map<String, byte[]> loader = new TreeMap<>();
+        for (String name : TestFixtures.loaderClassNames()) {
+            try (InputStream in = Launcher.class.getClassLoader().getResourceAsStream(name)) {
+                loader.put(name, in.readAllBytes());
+            }
+        }
         try (ZipFile zip = new ZipFile(out.toFile())) {
             List<? extends ZipEntry> entries = Collections.list(zip.entries());
             ZipEntry table = entries.get(ArchiveLayout.LAUNCHER_CLASSES_POSITION);
             assertThat(table.getName()).isEqualTo(ArchiveLayout.LAUNCHER_CLASSES);
             assertThat(table.getMethod()).isEqualTo(ZipEntry.STORED);
-            Map<String, byte[]> root = new TreeMap<>();
-            for (ZipEntry entry : entries) {
-                if (entry.getName().startsWith("dev/hermetic/loader/") && entry.getName().endsWith(".class")) {
-                    try (InputStream in = zip.getInputStream(entry)) {
-                        root.put(entry.getName(), in.readAllBytes());
-                    }
+            try (InputStream in = zip.getInputStream(table)) {
+                assertThat(in.readAllBytes()).isEqualTo(LauncherClassTable.write(loader));
+            }
+            List<String> root = entries.stream().map(ZipEntry::getName)
+                    .filter(n -> n.startsWith("dev/hermetic/loader/") && n.endsWith(".class")).toList();
+            assertThat(root).isEqualTo(atRoot ? List.copyOf(loader.keySet())
+                    : ArchiveLayout.LAUNCHER_FRONT.stream().sorted().toList());
+            for (String name : root) {
+                try (InputStream in = zip.getInputStream(zip.getEntry(name))) {
+                    assertThat(in.readAllBytes()).as(name).isEqualTo(loader.get(name));
                 }
             }
-            assertThat(root).containsKeys(Launcher.class.getName().replace('.', '/') + ".class",
-                    ArchiveClassLoader.class.getName().replace('.', '/') + ".class");
-            try (InputStream in = zip.getInputStream(table)) {
-                assertThat(in.readAllBytes()).isEqualTo(LauncherClassTable.write(root));
-            }
         }
+        assertThat(loader).containsKeys(ArchiveLayout.LAUNCHER_FRONT.toArray(new String[0]))
+                .containsKey(ArchiveClassLoader.class.getName().replace('.', '/') + ".class");
     }
 
     @Test

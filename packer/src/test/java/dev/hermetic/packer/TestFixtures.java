@@ -2,11 +2,13 @@ package dev.hermetic.packer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hermetic.loader.Launcher;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +30,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
@@ -280,5 +284,21 @@ public final class TestFixtures {
     /** Runs a command to its end; see {@link Child#start}. */
     public static Result run(Path directory, List<String> command) throws IOException, InterruptedException {
         return Child.start(directory, Map.of(), command).await();
+    }
+
+    /** The loader's classes as the test class path holds them (a jar, or a classes directory in a build). */
+    static List<String> loaderClassNames() throws IOException, URISyntaxException {
+        Path location = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(location)) {
+            names.addAll(classPathNames(location));
+        } else {
+            try (ZipFile jar = new ZipFile(location.toFile())) {
+                for (ZipEntry e : Collections.list(jar.entries())) {
+                    names.add(e.getName());
+                }
+            }
+        }
+        return names.stream().filter(n -> n.startsWith("dev/hermetic/loader/") && n.endsWith(".class")).sorted().toList();
     }
 }

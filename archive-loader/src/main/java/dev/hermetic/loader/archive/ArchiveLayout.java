@@ -1,5 +1,7 @@
 package dev.hermetic.loader.archive;
 
+import java.util.List;
+
 /**
  * Where things live inside a Hermetic archive. The archive root holds only the launcher (this
  * library) and the manifest, so that the JDK's application class loader, which opens the archive for
@@ -7,9 +9,10 @@ package dev.hermetic.loader.archive;
  *
  * <pre>
  * META-INF/MANIFEST.MF          Main-Class: the launcher; Start-Class: the application's entry point
- * HERMETIC-INF/loader.classes   the same classes in one table, STORED, the third entry, from which a
- *                               launch defines them (dev.hermetic.loader.LauncherClassLoader)
- * dev/hermetic/loader/...       the launcher and loader classes
+ * HERMETIC-INF/loader.classes   this library's classes in one table, STORED, the third entry, from
+ *                               which a launch defines them (dev.hermetic.loader.LauncherClassLoader)
+ * dev/hermetic/loader/...       the launcher's front (LAUNCHER_FRONT), or every class of this library
+ * META-INF/services/...         the hermetic: URL handler's provider
  * HERMETIC-INF/classes/...      application class files (the caches) and resources, STORED
  * HERMETIC-INF/sources/...      application .java sources, STORED (optional)
  * HERMETIC-INF/lib/NAME.jar     dependency jars, nested whole and STORED so they are read in place
@@ -35,6 +38,18 @@ public final class ArchiveLayout {
      * {@code META-INF/} and the manifest. A launch looks no further.
      */
     public static final int LAUNCHER_CLASSES_POSITION = 2;
+    /**
+     * The classes a launch loads through the JDK's application class loader, which the root holds
+     * whatever else it holds: the {@code Main-Class}, the loader it defines {@link #LAUNCHER_CLASSES}
+     * with, the {@code Launcher-Agent-Class} and the {@code hermetic:} URL handler's provider, which
+     * {@code java -jar} and the JDK's service lookup load from the root. Each hands over to its copy in
+     * that loader. The root holds every class of this library only when the archive is packed for launches
+     * in the application class loader ({@code -Dhermetic.launcher=app}): {@code java -jar} indexes every
+     * entry of the archive twice, in the interpreter (some 1 ms for those 70 entries).
+     */
+    public static final List<String> LAUNCHER_FRONT = List.of("dev/hermetic/loader/Launcher.class",
+            "dev/hermetic/loader/LauncherClassLoader.class", "dev/hermetic/loader/AgentLauncher.class",
+            "dev/hermetic/loader/HermeticUrlStreamHandlerProvider.class");
     /** Name of the index entry. */
     public static final String INDEX = "HERMETIC-INF/index";
     /** Manifest attribute naming the application's main class. */

@@ -294,16 +294,30 @@ public final class TestArchives {
         }
 
         /**
-         * Adds what the packer puts at an archive's root: {@code META-INF/}, the {@linkplain #launcherManifest
-         * launcher manifest}, the table of the launcher's classes ({@link ArchiveLayout#LAUNCHER_CLASSES}) and
-         * every file under the directory of the launcher's classes.
+         * Adds what the packer puts at an archive's root by default: {@code META-INF/}, the
+         * {@linkplain #launcherManifest launcher manifest}, the table ({@link ArchiveLayout#LAUNCHER_CLASSES}) of
+         * every file under the directory of the launcher's classes, then of those the launcher's front
+         * ({@link ArchiveLayout#LAUNCHER_FRONT}) and the files that are not classes (the service registration).
          */
         public Builder launcher(Path loaderClasses) throws IOException {
+            return launcher(loaderClasses, false);
+        }
+
+        /** The same with every file under that directory at the root, as the packer's {@code --launcher-at-root}. */
+        public Builder launcherAtRoot(Path loaderClasses) throws IOException {
+            return launcher(loaderClasses, true);
+        }
+
+        private Builder launcher(Path loaderClasses, boolean all) throws IOException {
             Map<String, byte[]> tree = readTree(loaderClasses);
             root("META-INF/", new byte[0]);
             launcherManifest();
             root(ArchiveLayout.LAUNCHER_CLASSES, LauncherClassTable.write(tree));
-            root.putAll(tree);
+            tree.forEach((name, bytes) -> {
+                if (all || !name.endsWith(".class") || ArchiveLayout.LAUNCHER_FRONT.contains(name)) {
+                    root.put(name, bytes);
+                }
+            });
             return this;
         }
 

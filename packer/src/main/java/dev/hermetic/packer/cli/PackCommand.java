@@ -107,6 +107,12 @@ final class PackCommand implements Callable<Integer> {
             + "being compressed again. The archive is byte-identical to a pack without --reuse.")
     Path reuse;
 
+    @Option(names = "--launcher-at-root", description = "Put every class of the archive loader at the archive's "
+            + "root, not only the launcher's front, so that -Dhermetic.launcher=app can launch in the JDK's "
+            + "application class loader (faster with the JDK 25 AOT cache) and an archive a zip tool rewrote still "
+            + "launches. Costs every launch about 1 ms and the archive 300 KB.")
+    boolean launcherAtRoot;
+
     @Override
     public Integer call() throws Exception {
         if (apps.isEmpty() && sources.isEmpty() && libs.isEmpty()) {
@@ -114,7 +120,7 @@ final class PackCommand implements Callable<Integer> {
         }
         PackOptions.Builder options = PackOptions.builder().out(out).mainClass(mainClass).release(release)
                 .timestamp(timestamp(timestamp, System.getenv("SOURCE_DATE_EPOCH"))).caches(!noCaches)
-                .compressResources(compressResources).reuse(reuse);
+                .compressResources(compressResources).reuse(reuse).launcherAtRoot(launcherAtRoot);
         if (threads != null) {
             options.threads(threads);
         }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hermetic.loader.archive.Archive;
+import dev.hermetic.loader.archive.ArchiveLayout;
 import dev.hermetic.loader.archive.IndexedEntry;
 import dev.hermetic.loader.archive.Module;
 import dev.hermetic.loader.archive.ValidationMode;
@@ -14,6 +15,8 @@ import dev.hermetic.loader.archive.ValidationMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,6 +170,25 @@ class PackCommandTests {
                 "--no-caches", "the first matching rule wins, over --validation",
                 "gets the mode of the first --validation-rule whose GLOB matches its source path, else --validation, "
                         + "else the default: trusted for classes the packer compiled, checked for --app classes.");
+    }
+
+    @Test
+    void packWhenLauncherAtRootThenTheRootHoldsEveryLoaderClassElseOnlyTheFront() throws IOException {
+        Path front = work.resolve("front.jar");
+        Path all = work.resolve("all.jar");
+
+        CliRun packed = CliRun.of("pack", "--out", front.toString(), "--app", classes.toString(), "--main-class", MAIN);
+        CliRun packedAtRoot = CliRun.of("pack", "--out", all.toString(), "--app", classes.toString(), "--main-class", MAIN,
+                "--launcher-at-root");
+
+        assertThat(packed.exit()).as(packed.err()).isZero();
+        assertThat(packedAtRoot.exit()).as(packedAtRoot.err()).isZero();
+        try (ZipFile frontZip = new ZipFile(front.toFile());
+             ZipFile allZip = new ZipFile(all.toFile())) {
+            assertThat(frontZip.stream().map(ZipEntry::getName).filter(n -> n.startsWith("dev/")))
+                    .containsExactlyInAnyOrderElementsOf(ArchiveLayout.LAUNCHER_FRONT);
+            assertThat(allZip.getEntry("dev/hermetic/loader/ArchiveClassLoader.class")).isNotNull();
+        }
     }
 
     @Test
