@@ -15,11 +15,12 @@ import java.util.zip.ZipException;
  * {@link LauncherClassLoader} of their own, from the archive's {@code HERMETIC-INF/loader.classes},
  * instead of by the JDK's application class loader one class at a time: 2.3 to 4 ms of a JDK 17 hello
  * world ({@code benchmarks/README.md}, sixth round); an exploded archive directory's from its file of
- * that name (seventh round). The launch stays in the application class loader, which loads the same
- * classes from the archive's root or the directory, when {@code -Dhermetic.launcher=app} says so and
- * when there is no such entry in its place (an archive a zip tool rewrote, or an archive or directory of
- * an older packer), provided the root holds them: the packer writes them there only with
- * {@code --launcher-at-root}, and without them such a launch is a one-line error, exit 1. An
+ * that name (seventh round); an archive a zip tool rewrote, the entry moved or compressed, from the entry
+ * read whole. The launch stays in the application class loader, which loads the same classes from the
+ * archive's root or the directory, when {@code -Dhermetic.launcher=app} says so and when there is no
+ * such entry (an archive or directory of an older packer), provided the root holds them: the packer
+ * writes them there only with {@code --launcher-at-root}, and without them such a launch is a one-line
+ * error, exit 1. An
  * application's {@code Launcher-Agent-Class} runs in the same loader as the application
  * ({@link AgentLauncher}), whichever it is.
  *
@@ -112,8 +113,8 @@ public final class Launcher {
                     ? "-Dhermetic.launcher=app: " + where + " holds the launcher's classes in "
                             + LauncherClassLoader.ENTRY + " alone; pack it with --launcher-at-root to launch in "
                             + "the application class loader"
-                    : where + ": neither " + LauncherClassLoader.ENTRY + " in its place (the third entry, as packed) "
-                            + "nor the launcher's classes at its root: pack it again (did a zip tool rewrite it?)");
+                    : where + ": neither " + LauncherClassLoader.ENTRY + " nor the launcher's classes at its root: "
+                            + "pack it again");
         }
     }
 

@@ -4,18 +4,22 @@ import dev.hermetic.loader.archive.ArchiveLayout;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.Arrays;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 
 /**
  * The loader of the launcher's own classes in a launch ({@link Launcher}): defines them from the
  * archive's {@value #ENTRY} entry, which the packer writes STORED, third after {@code META-INF/} and the
- * manifest, with every class of this library. A launch finds it by reading those local headers, reads
+ * manifest, with every class of this library. A launch finds it by reading those local headers (in an
+ * archive a zip tool rewrote, through the JDK's {@code ZipFile}, and reads it whole), reads
  * its table of classes (a {@link LauncherClassTable}: a lookup is a binary search of the names' hashes in
  * memory, nothing is built per class), then each class file as it defines it. The JDK's application
  * class loader would look each class up in the archive, read it, define its package and protection
@@ -30,7 +34,8 @@ import java.util.zip.ZipException;
  *
  * <p>Costs: five reads of the archive at {@link #of} (three local headers, then the entry's header, and
  * its rows and names, some 60 bytes a class; two reads of a directory's file); then one read per class
- * defined, of its class file.
+ * defined, of its class file. An entry out of its place costs a look-up in the JDK's {@code ZipFile} and
+ * the whole entry read and kept in memory.
  */
 final class LauncherClassLoader extends ClassLoader implements Closeable {
     /** The archive entry holding the launcher's classes: a {@link LauncherClassTable}. */
@@ -48,6 +53,8 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
     private static final int ROW = LauncherClassTable.ROW;
     /** More than any table of this library's classes takes for its rows and names (some 4 KiB). */
     private static final int MAX_TABLE = 1 << 20;
+    /** More than any whole entry of this library's classes takes (some 300 KB), for one read whole. */
+    private static final int MAX_ENTRY = 16 << 20;
     private static final int LOCAL_HEADER = 30;
     private static final int LOCAL_SIGNATURE = 0x04034b50;
     /** A local header's size fields hold this when the real sizes are in a zip64 extra field. */
@@ -59,12 +66,12 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
 
     /**
      * The archive, or an exploded archive's file of the table, open for the JVM's life as the application
-     * class loader holds the archive; reads synchronise on it.
+     * class loader holds the archive; reads synchronise on it. Null when the whole entry is in {@link #table}.
      */
     private final RandomAccessFile file;
     /** Where the entry starts in the file. */
     private final long start;
-    /** The entry's header, rows and names. */
+    /** The entry's header, rows and names; the whole entry when it was {@linkplain #read read whole}. */
     private final byte[] table;
     private final int count;
     private final ProtectionDomain domain;
@@ -85,9 +92,8 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
      * The loader of the launcher classes of the archive, or exploded archive directory, {@code launcher}
      * was loaded from: from {@value #ENTRY} in its place, or from the file of that name in a directory.
      *
-     * @return the loader, or null when there is none (an archive a zip tool rewrote without the entry in
-     *         its place, a directory or an archive of an older packer): the archive's root, or the
-     *         directory, holds every class of the launch too
+     * @return the loader, or null when there is none (an archive or a directory of an older packer, whose
+     *         root holds every class of the launch, or a directory without the file)
      * @throws IOException when the archive cannot be read or the entry is malformed
      * @throws URISyntaxException when the class's code source is not a URI (the JDK's always is)
      */
@@ -100,6 +106,9 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
         LauncherClassLoader loader;
         if (archive.isFile()) { // first: one file-system query on the way every archive launches
             loader = open(archive, domain);
+            if (loader == null) {
+                loader = read(archive, domain);
+            }
         } else if (archive.isDirectory()) {
             File table = new File(archive, ENTRY);
             loader = table.isFile() ? open(table, true, domain) : null;
@@ -127,9 +136,12 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
 
     /** Says, under {@code -Dhermetic.verbose}, that the launch runs in the application class loader. */
     private static void verbose(File archive) {
+        verbose("no " + ENTRY + " in " + archive + ": the launcher's classes come from the application class loader");
+    }
+
+    private static void verbose(String message) {
         if (Boolean.getBoolean("hermetic.verbose")) {
-            System.err.println("[hermetic] no " + ENTRY + " in its place in " + archive
-                    + ": the launcher's classes come from the application class loader");
+            System.err.println("[hermetic] " + message);
         }
     }
 
@@ -159,6 +171,35 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
                 file.close();
             }
         }
+    }
+
+    /**
+     * The loader of the entry wherever the archive holds it, read whole through the JDK's {@link ZipFile}
+     * (which {@code java -jar} holds open already, its central directory read): for an archive a zip tool
+     * rewrote, its entries moved, compressed or signed. Some 300 KB read and kept in memory where
+     * {@link #open} reads the rows and names alone.
+     *
+     * @return the loader, or null when the archive has no such entry
+     * @throws IOException when the archive cannot be read or the entry is malformed or too large
+     */
+    static LauncherClassLoader read(File archive, ProtectionDomain domain) throws IOException {
+        String what = archive + ": " + ENTRY;
+        byte[] entry;
+        try (ZipFile zip = new ZipFile(archive)) {
+            ZipEntry found = zip.getEntry(ENTRY);
+            if (found == null) {
+                return null;
+            }
+            try (InputStream in = zip.getInputStream(found)) {
+                entry = in.readNBytes(MAX_ENTRY + 1);
+            }
+        }
+        if (entry.length > MAX_ENTRY) {
+            throw new ZipException(what + ": more than " + MAX_ENTRY + " bytes: not a table of launcher classes");
+        }
+        checkRows(entry, entry.length, checkHeader(entry, entry.length, what), what);
+        verbose(ENTRY + " is not in its place in " + archive + " (did a zip tool rewrite it?): read whole");
+        return new LauncherClassLoader(null, 0, entry, domain, what);
     }
 
     /**
@@ -200,6 +241,19 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
             file.seek(start);
             file.readFully(header);
         }
+        int names = checkHeader(header, size, what);
+        byte[] table = Arrays.copyOf(header, names);
+        file.readFully(table, HEADER, names - HEADER);
+        checkRows(table, size, names, what);
+        return table;
+    }
+
+    /**
+     * Checks the header of a table of {@code size} bytes: its magic, version and where its names end.
+     *
+     * @return where the names end, the rows and names lying before that
+     */
+    private static int checkHeader(byte[] header, long size, String what) throws ZipException {
         if (size < HEADER || u32(header, 0) != MAGIC || u16(header, 4) != VERSION) {
             throw new ZipException(what + ": not a table of launcher classes of version " + VERSION);
         }
@@ -210,8 +264,13 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
             throw new ZipException(what + ": " + count + " classes and their names in " + names
                     + " bytes: not a table of an entry of " + size + " bytes");
         }
-        byte[] table = Arrays.copyOf(header, names);
-        file.readFully(table, HEADER, names - HEADER);
+        return names;
+    }
+
+    /** Checks that every row's name and class file lie inside their parts of the entry, in hash order. */
+    private static void checkRows(byte[] table, long size, int names, String what) throws ZipException {
+        int count = u16(table, 6);
+        int rows = HEADER + count * ROW;
         for (int i = 0, row = HEADER; i < count; i++, row += ROW) {
             int nameAt = u32(table, row + 4);
             int classAt = u32(table, row + 10);
@@ -224,7 +283,6 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
                 throw new ZipException(what + ": class " + i + " of " + count + " is out of hash order");
             }
         }
-        return table;
     }
 
     private static boolean outside(long size, int offset, int length) {
@@ -254,11 +312,13 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
         }
     }
 
-    /** Closes the archive: no class can be defined afterwards. */
+    /** Closes the archive: no class can be read from it afterwards (an entry {@linkplain #read read whole} still serves). */
     @Override
     public void close() throws IOException {
-        synchronized (file) {
-            file.close();
+        if (file != null) {
+            synchronized (file) {
+                file.close();
+            }
         }
     }
 
@@ -338,6 +398,10 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
 
     /** Fills {@code into} from that offset of the entry. */
     private void read(int offset, byte[] into) throws IOException {
+        if (file == null) {
+            System.arraycopy(table, offset, into, 0, into.length);
+            return;
+        }
         synchronized (file) {
             file.seek(start + offset);
             file.readFully(into);

@@ -153,6 +153,54 @@ class LauncherClassLoaderTests {
         assertThat(open(archive("other.bin", LauncherClassTable.write(classes)))).isNull();
     }
 
+    /** An archive a zip tool rewrote: the table DEFLATED after another entry, out of its place. */
+    private Path rewritten(byte[] table) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (String name : new String[] {"META-INF/", "META-INF/MANIFEST.MF", "a.txt"}) {
+            entries.put(name, new byte[0]);
+        }
+        entries.put(LauncherClassLoader.ENTRY, table);
+        return write(TestArchives.jar(entries, "META-INF/MANIFEST.MF", "a.txt"));
+    }
+
+    @Test
+    void readWhenTheEntryIsDeflatedOutOfItsPlaceThenDefinesItsClassesWithTheArchiveDomain() throws Exception {
+        Path file = rewritten(LauncherClassTable.write(classes));
+
+        LauncherClassLoader loader = LauncherClassLoader.read(file.toFile(), domain(file));
+
+        assertThat(open(file)).isNull();
+        Class<?> uses = loader.loadClass("p.Uses");
+        assertThat(uses.getClassLoader()).isSameAs(loader);
+        assertThat(uses.getMethod("names").invoke(null)).isEqualTo("AaBBTypes0");
+        assertThat(loader.loadClass("p.BB").getMethod("name").invoke(null)).isEqualTo("BB");
+        assertThat(uses.getProtectionDomain().getCodeSource().getLocation()).isEqualTo(file.toUri().toURL());
+    }
+
+    @Test
+    void readWhenTheArchiveHasNoEntryThenNull() throws Exception {
+        Path file = archive("other.bin", LauncherClassTable.write(classes));
+
+        assertThat(LauncherClassLoader.read(file.toFile(), domain(file))).isNull();
+    }
+
+    @Test
+    void readWhenTheEntryIsNotATableThenFailsNamingTheArchiveAndTheEntry() throws Exception {
+        Path file = rewritten("HRMLxxxxxxxxxxxx".getBytes(UTF_8));
+
+        assertThatThrownBy(() -> LauncherClassLoader.read(file.toFile(), domain(file))).isInstanceOf(ZipException.class)
+                .hasMessage(file + ": " + LauncherClassLoader.ENTRY + ": not a table of launcher classes of version 1");
+    }
+
+    @Test
+    void readWhenTheEntryIsLargerThanAnyTableThenFailsNamingItsLimit() throws Exception {
+        Path file = rewritten(new byte[(16 << 20) + 1]);
+
+        assertThatThrownBy(() -> LauncherClassLoader.read(file.toFile(), domain(file))).isInstanceOf(ZipException.class)
+                .hasMessage(file + ": " + LauncherClassLoader.ENTRY + ": more than 16777216 bytes: not a table of launcher"
+                        + " classes");
+    }
+
     @Test
     void openWhenTheEntryIsDeflatedWithItsSizesInTheLocalHeaderThenNull() throws Exception {
         Path stored = archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hermetic.loader.archive.ArchiveLayout;
 import dev.hermetic.loader.archive.TestArchives;
 import java.io.IOException;
 import java.io.InputStream;
@@ -375,16 +376,18 @@ class LauncherTests {
 
     @ParameterizedTest(name = "packed for hermetic.launcher={0}")
     @ValueSource(strings = {"own", "app"})
-    void mainWhenAZipToolMovedTheTableThenTheRootsLaunchRunsElseFailsNamingTheArchive(String launcher) throws Exception {
+    void mainWhenAZipToolMovedAndDeflatedTheTableThenTheLaunchRunsInALauncherClassLoaderReadingItWhole(String launcher)
+            throws Exception {
         Path rewritten = dir.resolve("rewritten.jar");
-        // as a zip tool rewrites an archive: each entry stored or deflated as it was, here the table moved
-        // last, the archive's comment (its seal) gone
+        // as a zip tool rewrites an archive: here the table moved last and deflated, the other entries
+        // stored or deflated as they were, the archive's comment (its seal) gone
         try (ZipFile in = new ZipFile(pack("app.Main", launcher).toFile());
              ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(rewritten))) {
             List<ZipEntry> entries = new ArrayList<>(Collections.list(in.entries()));
             entries.sort(Comparator.comparing((ZipEntry e) -> e.getName().equals(LauncherClassLoader.ENTRY)));
             for (ZipEntry entry : entries) {
-                ZipEntry copy = new ZipEntry(entry);
+                ZipEntry copy = entry.getName().equals(LauncherClassLoader.ENTRY) ? new ZipEntry(entry.getName())
+                        : new ZipEntry(entry);
                 copy.setCompressedSize(-1);
                 out.putNextEntry(copy);
                 try (InputStream bytes = in.getInputStream(entry)) {
@@ -393,18 +396,28 @@ class LauncherTests {
             }
         }
 
-        Run run = javaJar(rewritten, "launcher");
+        Run run = java("-Dhermetic.verbose=true", "-jar", rewritten.toString(), "launcher");
 
-        if (launcher.equals("app")) {
-            assertThat(run.exit()).as(run.err()).isZero();
-            assertThat(run.out().strip()).isEqualTo(ClassLoader.getSystemClassLoader().getClass().getName());
-        } else {
-            assertThat(run.exit()).isEqualTo(1);
-            assertThat(run.out()).isEmpty();
-            assertThat(run.err().strip()).isEqualTo("Error: " + rewritten + ": neither " + LauncherClassLoader.ENTRY
-                    + " in its place (the third entry, as packed) nor the launcher's classes at its root: pack it"
-                    + " again (did a zip tool rewrite it?)");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().strip()).isEqualTo(LauncherClassLoader.class.getName());
+        assertThat(run.err()).startsWith("[hermetic] " + LauncherClassLoader.ENTRY + " is not in its place in "
+                + rewritten + " (did a zip tool rewrite it?): read whole\n");
+    }
+
+    @Test
+    void mainWhenTheArchiveHasNeitherTheTableNorTheLauncherClassesAtItsRootThenFailsNamingTheArchive() throws Exception {
+        TestArchives.Builder builder = TestArchives.archive("app.Main").launcherManifest();
+        for (String front : ArchiveLayout.LAUNCHER_FRONT) {
+            builder.root(front, Files.readAllBytes(loaderClasses().resolve(front)));
         }
+        Path archive = builder.app("app/Main.class", classes.get("app/Main.class")).write(dir.resolve("bare.jar")).path();
+
+        Run run = javaJar(archive, "launcher");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip()).isEqualTo("Error: " + archive + ": neither " + LauncherClassLoader.ENTRY
+                + " nor the launcher's classes at its root: pack it again");
     }
 
     @Test
@@ -428,7 +441,7 @@ class LauncherTests {
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out().strip()).isEqualTo(ClassLoader.getSystemClassLoader().getClass().getName());
-        assertThat(run.err()).startsWith("[hermetic] no " + LauncherClassLoader.ENTRY + " in its place in " + archive
+        assertThat(run.err()).startsWith("[hermetic] no " + LauncherClassLoader.ENTRY + " in " + archive
                 + ": the launcher's classes come from the application class loader\n");
     }
 
