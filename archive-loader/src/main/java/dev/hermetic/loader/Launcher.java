@@ -20,9 +20,8 @@ import java.util.zip.ZipException;
  * archive's root or the directory, when {@code -Dhermetic.launcher=app} says so and when there is no
  * such entry (an archive or directory of an older packer), provided the root holds them: the packer
  * writes them there only with {@code --launcher-at-root}, and without them such a launch is a one-line
- * error, exit 1. An
- * application's {@code Launcher-Agent-Class} runs in the same loader as the application
- * ({@link AgentLauncher}), whichever it is.
+ * error, exit 1. An application's {@code Launcher-Agent-Class} runs in the same loader as the
+ * application ({@link AgentLauncher}), whichever it is.
  *
  * <p>{@link Launch} calls {@link #call} and reads {@link #HANDLES}: the launcher's loader therefore
  * defines a copy of this class too, whose {@link #own} stays null.

@@ -90,7 +90,8 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
 
     /**
      * The loader of the launcher classes of the archive, or exploded archive directory, {@code launcher}
-     * was loaded from: from {@value #ENTRY} in its place, or from the file of that name in a directory.
+     * was loaded from: from {@value #ENTRY} in its place, or {@linkplain #read read whole} from elsewhere in
+     * the archive, or from the file of that name in a directory.
      *
      * @return the loader, or null when there is none (an archive or a directory of an older packer, whose
      *         root holds every class of the launch, or a directory without the file)
@@ -312,7 +313,10 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
         }
     }
 
-    /** Closes the archive: no class can be read from it afterwards (an entry {@linkplain #read read whole} still serves). */
+    /**
+     * Closes the archive: no class can be read from it afterwards (an entry {@linkplain #read read whole}
+     * still serves).
+     */
     @Override
     public void close() throws IOException {
         if (file != null) {

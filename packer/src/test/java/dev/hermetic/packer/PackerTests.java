@@ -198,6 +198,36 @@ class PackerTests {
     }
 
     @Test
+    void packWhenTheArchiveIsThenSignedWithJarsignerThenItLaunchesFromTheTableOutOfItsPlace() throws Exception {
+        writeSource(tmp.resolve("who"), "who.Who", "package who;\npublic class Who { public static void main(String[] a) {"
+                + " System.out.println(Who.class.getClassLoader().getClass().getClassLoader().getClass().getName()); } }\n");
+        Path out = tmp.resolve("signed.jar");
+        Packer.pack(PackOptions.builder().out(out).mainClass("who.Who")
+                .addApp(javac(tmp.resolve("who"), tmp.resolve("who-classes"), List.of())).build());
+        Path keystore = tmp.resolve("keys.p12");
+        for (List<String> command : List.of(
+                List.of(TestFixtures.jdkTool("keytool"), "-genkeypair", "-keystore", keystore.toString(), "-storepass",
+                        "changeit", "-keypass", "changeit", "-alias", "signer", "-keyalg", "RSA", "-keysize", "2048",
+                        "-dname", "CN=Hermetic Test", "-validity", "3650"),
+                List.of(TestFixtures.jdkTool("jarsigner"), "-keystore", keystore.toString(), "-storepass", "changeit",
+                        out.toString(), "signer"))) {
+            TestFixtures.Result signing = TestFixtures.run(tmp, command);
+            assertThat(signing.exit()).as(signing.stdout() + signing.stderr()).isZero();
+        }
+
+        TestFixtures.Result run = TestFixtures.run(tmp, List.of(TestFixtures.jdkTool("java"), "-jar", out.toString()));
+
+        // jarsigner writes its signature files after the manifest, so the table is no longer third: the
+        // launch reads it whole through the JDK's ZipFile, and the launcher's classes still come from it
+        try (ZipFile zip = new ZipFile(out.toFile())) {
+            assertThat(Collections.list(zip.entries()).get(ArchiveLayout.LAUNCHER_CLASSES_POSITION).getName())
+                    .isNotEqualTo(ArchiveLayout.LAUNCHER_CLASSES);
+        }
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout().strip()).isEqualTo("dev.hermetic.loader.LauncherClassLoader");
+    }
+
+    @Test
     void packWhenAppIsJarWithoutMainClassOptionThenMainClassIsTheJarsMainClass() throws IOException {
         Path appJar = jar().mainClass(MAIN).attribute("Add-Opens", "java.base/java.lang")
                 .tree(compiledApp(), false).write(tmp.resolve("app-1.0.jar"));
