@@ -181,13 +181,18 @@ class PackerTests {
                 .containsKey(ArchiveClassLoader.class.getName().replace('.', '/') + ".class");
     }
 
-    @Test
-    void packWhenLaunchedThenTheLauncherClassesComeFromTheTableInTheirOwnLoader() throws Exception {
+    /** Packs an application that prints the name of its loader's loader's class: the launcher's, or the JDK's. */
+    private Path packWho(Path out) throws IOException {
         writeSource(tmp.resolve("who"), "who.Who", "package who;\npublic class Who { public static void main(String[] a) {"
                 + " System.out.println(Who.class.getClassLoader().getClass().getClassLoader().getClass().getName()); } }\n");
-        Path out = tmp.resolve("who.jar");
         Packer.pack(PackOptions.builder().out(out).mainClass("who.Who")
                 .addApp(javac(tmp.resolve("who"), tmp.resolve("who-classes"), List.of())).build());
+        return out;
+    }
+
+    @Test
+    void packWhenLaunchedThenTheLauncherClassesComeFromTheTableInTheirOwnLoader() throws Exception {
+        Path out = packWho(tmp.resolve("who.jar"));
 
         TestFixtures.Result run = TestFixtures.run(tmp, List.of(TestFixtures.jdkTool("java"), "-jar", out.toString()));
 
@@ -199,11 +204,7 @@ class PackerTests {
 
     @Test
     void packWhenTheArchiveIsThenSignedWithJarsignerThenItLaunchesFromTheTableOutOfItsPlace() throws Exception {
-        writeSource(tmp.resolve("who"), "who.Who", "package who;\npublic class Who { public static void main(String[] a) {"
-                + " System.out.println(Who.class.getClassLoader().getClass().getClassLoader().getClass().getName()); } }\n");
-        Path out = tmp.resolve("signed.jar");
-        Packer.pack(PackOptions.builder().out(out).mainClass("who.Who")
-                .addApp(javac(tmp.resolve("who"), tmp.resolve("who-classes"), List.of())).build());
+        Path out = packWho(tmp.resolve("signed.jar"));
         Path keystore = tmp.resolve("keys.p12");
         for (List<String> command : List.of(
                 List.of(TestFixtures.jdkTool("keytool"), "-genkeypair", "-keystore", keystore.toString(), "-storepass",
