@@ -253,6 +253,15 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     }
 
     /**
+     * Defines {@link MainCallClass#NAME}, calling the {@code main} of that class, in this loader and that
+     * class's protection domain: the launch's call of the application's {@code main}, once.
+     */
+    Class<?> defineMainCall(Class<?> declaring) {
+        byte[] bytes = MainCallClass.of(declaring);
+        return defineClass(MainCallClass.NAME, bytes, 0, bytes.length, declaring.getProtectionDomain());
+    }
+
+    /**
      * Finds a class: its cache, served as its module's validation mode allows, or its module recompiled;
      * a class of a library jar as it is. A class with no cache whose module the archive knows (its
      * source {@code a/b/C.java} for {@code a.b.C} and {@code a.b.C$D}, as javac finds sources) is

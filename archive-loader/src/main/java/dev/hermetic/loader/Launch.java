@@ -1,5 +1,6 @@
 package dev.hermetic.loader;
 
+import dev.hermetic.launch.MainCall;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The launch itself, which {@link Launcher} runs, in the launcher's own loader when it can: opens the
@@ -20,11 +22,26 @@ import java.util.Set;
  * {@code java -cp} would. Kept small on purpose: every class loaded before {@code main} costs start-up
  * time.
  */
-final class Launch {
+final class Launch implements Consumer<Object> {
+    static {
+        // in the launcher's own loader: its front calls the launch through the JDK type both share
+        Consumer<Object> own = ownLoader();
+        if (own != null) {
+            own.accept(new Launch());
+        }
+    }
+
     /** The archive's loader, once opened: by {@link AgentLaunch} before {@code main}, else by {@link #main}. */
     private static ArchiveClassLoader opened;
 
     private Launch() {
+    }
+
+    /** @return the launcher's own loader, which takes what the launch hands over, or null in another loader */
+    @SuppressWarnings("unchecked")
+    private static Consumer<Object> ownLoader() {
+        ClassLoader loader = Launch.class.getClassLoader();
+        return loader instanceof Consumer ? (Consumer<Object>) loader : null;
     }
 
     /**
@@ -78,13 +95,19 @@ final class Launch {
             return;
         }
         Thread.currentThread().setContextClassLoader(loader);
+        Consumer<Object> own = ownLoader();
         try {
-            if (Launcher.HANDLES) {
-                // initialised first, as the JVM does before its call: a handle to a class being
-                // initialised needs a lambda form with a barrier, which no JDK pre-generates
-                Class.forName(mainClass, true, loader);
+            // initialised first, as the JVM's launcher initialises the main class whichever class declares
+            // main (and a handle to a class being initialised needs a lambda form no JDK pre-generates)
+            Class.forName(mainClass, true, loader);
+            if (own != null && MainCallClass.canCall(main)) {
+                // no reflection, no method handle: a class of the archive's loader calls main, which the
+                // launcher's loader answers MainCall's name with
+                own.accept(loader.defineMainCall(main.getDeclaringClass()));
+                MainCall.run(args);
+            } else {
+                Launcher.call(main, args);
             }
-            Launcher.call(main, args);
         } catch (Throwable thrown) {
             // what main threw, or the main class's initialiser (an ExceptionInInitializerError)
             dropLauncherFrames(thrown, mainClass);
@@ -93,22 +116,28 @@ final class Launch {
     }
 
     /**
-     * What the front calls in the launcher's loader: {@link #main}, returning something. From JDK 18 on
-     * that call is a method handle's: the JDK archives the lambda forms of a call of type
-     * {@code (Object)Object}, not those of {@code main}'s {@code (Object)void}, which {@link Ahead} then
-     * makes beside the launch instead of the front before it (some 7 ms of a JDK 25 launch).
-     *
-     * @return null
-     * @throws Throwable whatever the application's {@code main} throws
+     * What the front calls in the launcher's own loader, through the JDK type both share: {@link #main} with
+     * the arguments, what it throws passing through as it is ({@code accept} declares nothing; the JVM
+     * checks nothing).
      */
-    static Object launch(String[] args) throws Throwable {
-        main(args);
-        return null;
+    @Override
+    public void accept(Object args) {
+        try {
+            main((String[]) args);
+        } catch (Throwable thrown) {
+            throw Launch.<RuntimeException>unchecked(thrown);
+        }
+    }
+
+    /** Throws {@code thrown} as it is, its type unknown to the compiler. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T unchecked(Throwable thrown) throws T {
+        throw (T) thrown;
     }
 
     /**
-     * Calls {@link #noMain} as {@code main} is called: from JDK 18 on this makes the lambda forms of the
-     * call to the application's {@code main}.
+     * Calls {@link #noMain} as {@code main} is called outside the launcher's own loader: from JDK 18 on
+     * this makes the lambda forms of the call to the application's {@code main}.
      */
     static void makeMainCallForms() throws Throwable {
         Launcher.call(Launch.class.getDeclaredMethod("noMain", String[].class), new String[0]);
@@ -134,15 +163,16 @@ final class Launch {
         "dev.hermetic.loader.archive.Container", "dev.hermetic.loader.LoaderSettings$Check",
         "dev.hermetic.loader.ModuleValidator", "dev.hermetic.loader.ClassPathLookup",
         "dev.hermetic.loader.archive.IndexedEntry", "dev.hermetic.loader.archive.ValidationMode",
-        "dev.hermetic.loader.archive.Module",
+        "dev.hermetic.loader.archive.Module", "dev.hermetic.loader.MainCallClass",
     };
 
     /**
      * Work done on a second thread while the launch opens the archive, so that it overlaps with the
      * launch's own on another core; {@code -Dhermetic.preload=false} turns it off with the rest of the
-     * work done ahead. From JDK 18 on it first {@linkplain #makeMainCallForms makes the lambda forms} the
-     * call to the application's {@code main} needs (they are shared by every method of the same erased
-     * type), 3 to 7 ms of a JDK 25 launch on this project's machine. Then it
+     * work done ahead. From JDK 18 on, outside the launcher's own loader (where {@link MainCall} calls
+     * {@code main}), it first {@linkplain #makeMainCallForms makes the lambda forms} the call to the
+     * application's {@code main} needs (they are shared by every method of the same erased type), 3 to 7 ms
+     * of a JDK 25 launch on this project's machine. Then it
      * {@linkplain #loadLaunchClasses loads the launch's classes}. It stops at the first failure: the
      * launch loads the same classes itself and reports what fails (a class this thread failed to
      * initialise, in practice only for want of memory, then fails with {@link NoClassDefFoundError}).
@@ -150,7 +180,7 @@ final class Launch {
     private static final class Ahead implements Runnable {
         @Override
         public void run() {
-            if (Launcher.HANDLES) {
+            if (Launcher.HANDLES && ownLoader() == null) {
                 try {
                     makeMainCallForms();
                 } catch (Throwable e) {

@@ -2,11 +2,11 @@ package dev.hermetic.loader;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
+import java.util.function.Consumer;
 import java.util.zip.ZipException;
 
 /**
@@ -56,14 +56,14 @@ public final class Launcher {
             Launch.main(args);
             return;
         }
-        Method launch;
+        Consumer<Object> launch;
         try {
             launch = loader.entryPoint();
         } catch (IOException e) {
             fail(e);
             return;
         }
-        call(launch, args);
+        launch.accept(args);
     }
 
     /**
@@ -132,18 +132,13 @@ public final class Launcher {
     }
 
     /**
-     * Calls a static method of a {@code String[]} made accessible, unwrapping what it throws: the
-     * application's {@code main} from the launch, or {@link Launch#launch} through the launcher's loader
-     * (a method handle's exact call of either type).
+     * Calls a {@code static void} method of a {@code String[]} made accessible, unwrapping what it throws:
+     * the application's {@code main} where {@link dev.hermetic.launch.MainCall} cannot call it (outside the
+     * launcher's own loader, or not public), through a method handle from JDK 18 on.
      */
     static void call(Method main, String[] args) throws Throwable {
         if (HANDLES) {
-            MethodHandle handle = MethodHandles.lookup().unreflect(main);
-            if (main.getReturnType() == void.class) {
-                handle.invokeExact(args);
-            } else {
-                Object ignored = (Object) handle.invokeExact(args);
-            }
+            MethodHandles.lookup().unreflect(main).invokeExact(args);
         } else {
             try {
                 main.invoke(null, (Object) args);

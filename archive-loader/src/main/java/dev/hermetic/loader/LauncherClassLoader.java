@@ -11,6 +11,7 @@ import java.net.URISyntaxException;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -37,7 +38,7 @@ import java.util.zip.ZipFile;
  * defined, of its class file. An entry out of its place costs a look-up in the JDK's {@code ZipFile} and
  * the whole entry read and kept in memory.
  */
-final class LauncherClassLoader extends ClassLoader implements Closeable {
+final class LauncherClassLoader extends ClassLoader implements Closeable, Consumer<Object> {
     /** The archive entry holding the launcher's classes: a {@link LauncherClassTable}. */
     static final String ENTRY = ArchiveLayout.LAUNCHER_CLASSES;
     /** The entry's place among the archive's entries, counted from 0; a launch looks no further. */
@@ -77,6 +78,10 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
     private final ProtectionDomain domain;
     /** The archive and the entry, for messages. */
     private final String what;
+    /** {@link Launch}'s entry point, which its static initialiser hands over ({@link #accept}). */
+    private volatile Consumer<Object> launch;
+    /** The launch's {@link MainCallClass}, defined by the archive's loader, which the launch hands over. */
+    private volatile Class<?> mainCall;
 
     private LauncherClassLoader(RandomAccessFile file, long start, byte[] table, ProtectionDomain domain, String what) {
         super(getPlatformClassLoader());
@@ -291,12 +296,41 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
     }
 
     /**
-     * @return this loader's {@link Launch#launch}, accessible, its class initialised (a method handle to a
-     *         class not yet initialised needs a lambda form with a barrier, which no JDK pre-generates)
-     * @throws IOException naming the archive and the entry when the table holds no launch that links
+     * @return the launch of this loader, which takes the application's arguments: {@link Launch}
+     *         initialised, which hands itself over ({@link #accept}), so that the front calls it with neither
+     *         reflection nor a method handle (from JDK 18 on either initialises {@code java.lang.invoke})
+     * @throws IOException naming the archive and the entry when the table holds no launch that links and
+     *                     hands itself over
      */
-    Method entryPoint() throws IOException {
-        return launchMethod(LAUNCH, "launch", String[].class);
+    Consumer<Object> entryPoint() throws IOException {
+        try {
+            Class.forName(LAUNCH, true, this);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new ZipException(what + ": no launch to run: " + e);
+        }
+        if (launch == null) {
+            throw new ZipException(what + ": no launch to run: " + LAUNCH + " handed over no entry point");
+        }
+        return launch;
+    }
+
+    /**
+     * Takes what this loader's launch classes hand over, JDK types being all that both sides of this loader
+     * share: {@link Launch}'s entry point (a {@code Consumer} of the arguments), then the launch's
+     * {@link MainCallClass} (a {@code Class}), which {@link #loadClass} then answers its name with.
+     *
+     * @throws IllegalArgumentException when handed anything else
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void accept(Object handed) {
+        if (handed instanceof Class) {
+            mainCall = (Class<?>) handed;
+        } else if (handed instanceof Consumer) {
+            launch = (Consumer<Object>) handed;
+        } else {
+            throw new IllegalArgumentException("not a launch's entry point or main call: " + handed);
+        }
     }
 
     /**
@@ -328,10 +362,15 @@ final class LauncherClassLoader extends ClassLoader implements Closeable {
 
     /**
      * Defines the launcher's classes from the entry; asks the boot loader for {@code java.*} classes and
-     * the platform class loader for the others, as the application class loader would.
+     * the platform class loader for the others, as the application class loader would; answers
+     * {@link MainCallClass#NAME} with the class the launch handed over.
      */
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        Class<?> call = mainCall;
+        if (call != null && name.equals(MainCallClass.NAME)) {
+            return call;
+        }
         int row = name.startsWith("java.") ? -1 : find(name);
         if (row < 0) {
             if (name.startsWith("java.")) {

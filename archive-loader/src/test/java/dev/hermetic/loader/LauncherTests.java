@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -119,6 +120,29 @@ class LauncherTests {
             + "        System.out.println(VALUE);\n"
             + "    }\n"
             + "}\n";
+    /** A main class that is not public, whose main MainCall cannot call. */
+    private static final String HIDDEN = "package app;\n"
+            + "\n"
+            + "class Hidden {\n"
+            + "    public static void main(String[] args) {\n"
+            + "        System.out.println(\"hidden main, \" + args.length + \" args\");\n"
+            + "    }\n"
+            + "}\n";
+    /** A main class whose main its superclass declares: the JVM initialises the class named, not Base. */
+    private static final String SUB = "package app;\n"
+            + "\n"
+            + "public class Sub extends Base {\n"
+            + "    static {\n"
+            + "        System.out.println(\"Sub initialised\");\n"
+            + "    }\n"
+            + "}\n";
+    private static final String BASE = "package app;\n"
+            + "\n"
+            + "public class Base {\n"
+            + "    public static void main(String[] args) {\n"
+            + "        System.out.println(\"main of Base\");\n"
+            + "    }\n"
+            + "}\n";
     private static final String DEP = "package dep;\n"
             + "\n"
             + "public class Dep {\n"
@@ -141,6 +165,9 @@ class LauncherTests {
         Map<String, String> sources = new LinkedHashMap<>();
         sources.put("app/Main.java", MAIN);
         sources.put("app/Broken.java", BROKEN);
+        sources.put("app/Hidden.java", HIDDEN);
+        sources.put("app/Sub.java", SUB);
+        sources.put("app/Base.java", BASE);
         sources.put("dep/Dep.java", DEP);
         classes = TestArchives.compile(shared, sources);
         // the same class files as a directory, for java -cp
@@ -179,6 +206,9 @@ class LauncherTests {
         return archive
                 .app("app/Main.class", classes.get("app/Main.class"))
                 .app("app/Broken.class", classes.get("app/Broken.class"))
+                .app("app/Hidden.class", classes.get("app/Hidden.class"))
+                .app("app/Sub.class", classes.get("app/Sub.class"))
+                .app("app/Base.class", classes.get("app/Base.class"))
                 .lib("dep.jar", depJar)
                 .write(file).path();
     }
@@ -295,14 +325,10 @@ class LauncherTests {
 
         // each bootstrap spins classes and costs a launch milliseconds: the loader's code before main has
         // none (a lambda's class is Outer$$Lambda$N, a string concatenation's or a method handle's
-        // LambdaForm$MH/...); from JDK 18 on, main's call is a method handle, on purpose (Launcher)
-        List<String> spun = new ArrayList<>(List.of("java.lang.invoke.LambdaMetafactory ", "$$Lambda"));
-        if (Runtime.version().feature() < 18) {
-            spun.addAll(List.of("LambdaForm$MH/", "LambdaForm$DMH/"));
-        }
+        // LambdaForm$MH/...)
         String beforeMain = run.out().substring(0, run.out().indexOf(" app.Main source:"));
         assertThat(beforeMain).contains("dev.hermetic.loader.ArchiveClassLoader source:")
-                .doesNotContain(spun.toArray(new String[0]));
+                .doesNotContain("java.lang.invoke.LambdaMetafactory ", "$$Lambda", "LambdaForm$MH/", "LambdaForm$DMH/");
     }
 
     @Test
@@ -314,19 +340,62 @@ class LauncherTests {
 
     @ParameterizedTest(name = "JDK {0}")
     @MethodSource("jdks")
-    void mainWhenTheFrontCallsTheLaunchThenNoLambdaFormIsSpunBeforeTheSecondThreadStarts(String which) throws Exception {
+    void mainWhenCalledThenNoJavaLangInvokeClassIsLoadedBeforeItThatJavaCpDoesNotLoad(String which) throws Exception {
         Path jdk = jdk(which);
         Path archive = pack("app.Main");
 
-        Run run = java(jdk, "-Xlog:class+load", "-jar", archive.toString());
+        Run ours = java(jdk, "-Xlog:class+load", "-jar", archive.toString());
+        Run cp = java(jdk, "-Xlog:class+load", "-cp", classesDir.toString(), "app.Main");
 
-        // the front's call has a shape whose forms the JDK archives; main's, which it lacks, the second
-        // thread makes (JDK 18 on; up to JDK 17 reflection spins none)
-        assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out()).contains(" dev.hermetic.loader.Launch$Ahead source:");
-        String beforeAhead = run.out().substring(0, run.out().indexOf(" dev.hermetic.loader.Launch$Ahead source:"));
-        assertThat(beforeAhead).contains("dev.hermetic.loader.Launch source:")
-                .doesNotContain("LambdaForm$MH/", "LambdaForm$DMH/");
+        // neither the front's call of the launch nor the launch's call of main is reflection's or a method
+        // handle's, which from JDK 18 on initialise java.lang.invoke: MainCall, loaded last, calls main
+        assertThat(ours.exit()).as(ours.err()).isZero();
+        List<String> beforeMain = loadedBefore(ours.out(), MainCallClass.NAME);
+        assertThat(beforeMain).contains("dev.hermetic.loader.ArchiveClassLoader", "app.Main")
+                .noneMatch(name -> name.contains("LambdaForm$") || name.contains("$$Lambda"));
+        assertThat(cp.exit()).isZero();
+        assertThat(invokeClasses(beforeMain)).isSubsetOf(invokeClasses(loadedBefore(cp.out(), "app.Main")));
+    }
+
+    /** @return the classes {@code -Xlog:class+load} logged before that one, that one included */
+    private static List<String> loadedBefore(String log, String last) {
+        List<String> names = new ArrayList<>();
+        Matcher line = Pattern.compile("\\[class,load\\] (\\S+) source:").matcher(log);
+        while (line.find()) {
+            names.add(line.group(1));
+            if (line.group(1).equals(last)) {
+                return names;
+            }
+        }
+        throw new AssertionError(last + " was never loaded:\n" + log);
+    }
+
+    private static Set<String> invokeClasses(List<String> names) {
+        Set<String> invoke = new TreeSet<>();
+        for (String name : names) {
+            if (name.startsWith("java.lang.invoke.")) {
+                invoke.add(name);
+            }
+        }
+        return invoke;
+    }
+
+    @ParameterizedTest(name = "JDK {0}, hermetic.launcher={1}")
+    @MethodSource("jdksAndLaunchers")
+    void mainWhenTheMainClassIsNotPublicOrItsSuperclassDeclaresMainThenTheSameOutputAsJavaCp(String which,
+            String launcher) throws Exception {
+        Path jdk = jdk(which);
+
+        for (String mainClass : List.of("app.Hidden", "app.Sub")) {
+            Path archive = pack(dir.resolve(mainClass + ".jar"), mainClass, launcher);
+            Run jar = java(jdk, "-Dhermetic.launcher=" + launcher, "-jar", archive.toString(), "a", "b");
+            Run cp = javaCp(jdk, mainClass, "a", "b");
+
+            // a class that is not public is called as reflection calls it; Sub, whose main Base declares,
+            // is initialised before main runs, as the JVM's launcher does
+            assertThat(cp.out()).isIn("hidden main, 2 args\n", "Sub initialised\nmain of Base\n");
+            assertThat(jar).as(mainClass).isEqualTo(cp);
+        }
     }
 
     @Test
@@ -487,7 +556,7 @@ class LauncherTests {
 
         // what Launcher's second thread loads ahead must be what a launch loads, or it works for nothing
         // and the launch still loads the rest itself; in order when the launch loads them alone
-        String beforeMain = run.out().substring(0, run.out().indexOf(" app.Main source:"));
+        String beforeMain = run.out().substring(0, run.out().indexOf(" " + MainCallClass.NAME + " source:"));
         // what starts every launch: the front and its loader (their copies in that loader too), the launch
         // and its second thread
         Set<String> launching = Set.of(Launcher.class.getName(), LauncherClassLoader.class.getName(),

@@ -43,7 +43,7 @@ public final class LaunchClassCost {
         "dev.hermetic.loader.archive.IndexReader", "dev.hermetic.loader.archive.Container",
         "dev.hermetic.loader.ModuleValidator", "dev.hermetic.loader.ClassPathLookup",
         "dev.hermetic.loader.archive.IndexedEntry", "dev.hermetic.loader.archive.ValidationMode",
-        "dev.hermetic.loader.archive.Module",
+        "dev.hermetic.loader.archive.Module", "dev.hermetic.loader.MainCallClass",
     };
 
     private LaunchClassCost() {
