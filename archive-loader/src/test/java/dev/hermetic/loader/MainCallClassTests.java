@@ -40,18 +40,9 @@ class MainCallClassTests {
     }
 
     /** Defines the applications' classes, then a {@link MainCall} for one of them, as a launch's archive loader does. */
-    private static final class AppLoader extends ClassLoader {
+    private static final class AppLoader extends TestArchives.MapClassLoader {
         AppLoader() {
-            super(ClassLoader.getPlatformClassLoader());
-        }
-
-        @Override
-        protected Class<?> findClass(String name) throws ClassNotFoundException {
-            byte[] bytes = classes.get(name.replace('.', '/') + ".class");
-            if (bytes == null) {
-                throw new ClassNotFoundException(name);
-            }
-            return defineClass(name, bytes, 0, bytes.length);
+            super(classes);
         }
 
         /** Runs the defined MainCall, reflectively here (a launch calls it by invokestatic). */

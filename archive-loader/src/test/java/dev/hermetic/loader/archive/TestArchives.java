@@ -488,4 +488,23 @@ public final class TestArchives {
             count += len;
         }
     }
+
+    /** Defines classes from a map of class-path names ({@code "app/Main.class"}), the platform loader first. */
+    public static class MapClassLoader extends ClassLoader {
+        private final Map<String, byte[]> classes;
+
+        public MapClassLoader(Map<String, byte[]> classes) {
+            super(getPlatformClassLoader());
+            this.classes = classes;
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            byte[] bytes = classes.get(name.replace('.', '/') + ".class");
+            if (bytes == null) {
+                throw new ClassNotFoundException(name);
+            }
+            return defineClass(name, bytes, 0, bytes.length);
+        }
+    }
 }

@@ -132,7 +132,7 @@ class ModuleCompilerTests {
         classes.putAll(helper);
         classes.put("app/Util.class", archive.read(archive.find("app/Util.class")));
         classes.put("dep/Greeter.class", archive.read(archive.find("dep/Greeter.class")));
-        Class<?> loaded = new MapClassLoader(classes).loadClass("app.Main");
+        Class<?> loaded = new TestArchives.MapClassLoader(classes).loadClass("app.Main");
         assertThat(loaded.getMethod("run").invoke(null)).isEqualTo("util,hello dep,helper,anonymous,inner");
         assertThat(majorVersion(main.get("app/Main.class"))).isEqualTo(61);
     }
@@ -144,7 +144,7 @@ class ModuleCompilerTests {
         Map<String, byte[]> classes = compiler.compile(main, archive.readSource(main), OPTIONS);
 
         assertThat(classes.keySet()).containsExactly("app/Extra.class", "app/Main.class");
-        Class<?> loaded = new MapClassLoader(classes).loadClass("app.Main");
+        Class<?> loaded = new TestArchives.MapClassLoader(classes).loadClass("app.Main");
         assertThat((String) loaded.getMethod("run").invoke(null)).startsWith("old app.Extra@");
     }
 
@@ -255,7 +255,7 @@ class ModuleCompilerTests {
         Map<String, byte[]> classes = compiler.compile("app/Main.java", text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
                 List.of("-encoding", "ISO-8859-1"));
 
-        Class<?> loaded = new MapClassLoader(classes).loadClass("app.Main");
+        Class<?> loaded = new TestArchives.MapClassLoader(classes).loadClass("app.Main");
         assertThat(loaded.getMethod("run").invoke(null)).isEqualTo("\u00e9t\u00e9");
     }
 
@@ -310,25 +310,6 @@ class ModuleCompilerTests {
     private static int majorVersion(byte[] classFile) {
         assertThat(ByteBuffer.wrap(classFile).getInt(0)).isEqualTo(0xCAFEBABE);
         return ByteBuffer.wrap(classFile).getShort(6);
-    }
-
-    /** Defines classes from a map of class-path names, delegating to the platform loader first. */
-    static final class MapClassLoader extends ClassLoader {
-        private final Map<String, byte[]> classes;
-
-        MapClassLoader(Map<String, byte[]> classes) {
-            super(getPlatformClassLoader());
-            this.classes = classes;
-        }
-
-        @Override
-        protected Class<?> findClass(String name) throws ClassNotFoundException {
-            byte[] bytes = classes.get(name.replace('.', '/') + ".class");
-            if (bytes == null) {
-                throw new ClassNotFoundException(name);
-            }
-            return defineClass(name, bytes, 0, bytes.length);
-        }
     }
 
     /**
