@@ -315,21 +315,21 @@ final class LauncherClassLoader extends ClassLoader implements Closeable, Consum
     }
 
     /**
-     * Takes what this loader's launch classes hand over, JDK types being all that both sides of this loader
-     * share: {@link Launch}'s entry point (a {@code Consumer} of the arguments), then the launch's
-     * {@link MainCallClass} (a {@code Class}), which {@link #loadClass} then answers its name with.
+     * Takes what this loader's launch classes hand over, once each, JDK types being all that both sides of
+     * this loader share: {@link Launch}'s entry point (a {@code Consumer} of the arguments), then the
+     * launch's {@link MainCallClass} (a {@code Class}), which {@link #loadClass} then answers its name with.
      *
-     * @throws IllegalArgumentException when handed anything else
+     * @throws IllegalArgumentException when handed anything else, or either a second time
      */
     @Override
     @SuppressWarnings("unchecked")
-    public void accept(Object handed) {
-        if (handed instanceof Class) {
+    public synchronized void accept(Object handed) {
+        if (handed instanceof Class && mainCall == null) {
             mainCall = (Class<?>) handed;
-        } else if (handed instanceof Consumer) {
+        } else if (handed instanceof Consumer && launch == null) {
             launch = (Consumer<Object>) handed;
         } else {
-            throw new IllegalArgumentException("not a launch's entry point or main call: " + handed);
+            throw new IllegalArgumentException("not a launch's entry point or main call to take: " + handed);
         }
     }
 

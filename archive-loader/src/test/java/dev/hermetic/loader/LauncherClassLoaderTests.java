@@ -340,6 +340,33 @@ class LauncherClassLoaderTests {
     }
 
     @Test
+    void acceptWhenHandedTheMainCallThenLoadClassAnswersItsNameWithItOnceOnly() throws Exception {
+        LauncherClassLoader loader = open(archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes)));
+        Class<?> call = new TestArchives.MapClassLoader(classes).loadClass("p.Aa");
+
+        assertThatThrownBy(() -> loader.loadClass(MainCallClass.NAME)).isInstanceOf(ClassNotFoundException.class);
+        loader.accept(call);
+
+        assertThat(loader.loadClass(MainCallClass.NAME)).isSameAs(call);
+        assertThatThrownBy(() -> loader.accept(String.class)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a launch's entry point or main call to take: class java.lang.String");
+        assertThatThrownBy(() -> loader.accept("text")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void entryPointWhenTheTablesLaunchHandsNothingOverThenFailsNamingTheArchiveAndTheEntry() throws Exception {
+        Map<String, byte[]> launch = new LinkedHashMap<>(classes);
+        launch.putAll(TestArchives.compile(shared, Map.of("dev/hermetic/loader/Launch.java",
+                "package dev.hermetic.loader; class Launch { }")));
+        Path archive = archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(launch));
+        LauncherClassLoader loader = open(archive);
+
+        assertThatThrownBy(loader::entryPoint).isInstanceOf(ZipException.class)
+                .hasMessage(archive + ": " + LauncherClassLoader.ENTRY + ": no launch to run: " + Launch.class.getName()
+                        + " handed over no entry point");
+    }
+
+    @Test
     void loadClassWhenTheLoaderIsClosedThenTheClassCannotBeRead() throws Exception {
         LauncherClassLoader loader = open(archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes)));
         loader.close();
