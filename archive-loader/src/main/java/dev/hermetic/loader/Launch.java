@@ -50,7 +50,11 @@ final class Launch implements Consumer<Object> {
      */
     static synchronized ArchiveClassLoader openArchive() throws IOException, URISyntaxException {
         if (opened == null) {
-            URL location = Launch.class.getProtectionDomain().getCodeSource().getLocation();
+            URL location = Launcher.location(Launch.class);
+            if (location == null) {
+                throw new IOException("no archive to launch: the launcher's classes have no location, and the class"
+                        + " path names no one file: " + System.getProperty("java.class.path"));
+            }
             opened = ArchiveClassLoader.open(Path.of(location.toURI()), location, ClassLoader.getPlatformClassLoader(),
                     null);
         }

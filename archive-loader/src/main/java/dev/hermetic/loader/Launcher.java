@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.net.MalformedURLException;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.security.CodeSource;
 import java.util.function.Consumer;
 import java.util.zip.ZipException;
 
@@ -102,12 +105,13 @@ public final class Launcher {
      *
      * @throws ZipException naming the archive and how to pack it when its root holds no launch
      */
-    private static void requireLaunchAtRoot(String mode) throws ZipException, URISyntaxException {
+    private static void requireLaunchAtRoot(String mode) throws IOException, URISyntaxException {
         try {
             Class.forName(LauncherClassLoader.LAUNCH, false, Launcher.class.getClassLoader());
         } catch (ClassNotFoundException e) {
-            File archive = LauncherClassLoader.location(Launcher.class);
-            String where = archive == null ? "the launcher's class path" : archive.toString();
+            URL location = location(Launcher.class);
+            String where = location == null ? "the launcher's class path"
+                    : "file".equals(location.getProtocol()) ? new File(location.toURI()).toString() : location.toString();
             throw new ZipException(mode.equals("app")
                     ? "-Dhermetic.launcher=app: " + where + " holds the launcher's classes in "
                             + LauncherClassLoader.ENTRY + " alone; pack it with --launcher-at-root to launch in "
@@ -124,6 +128,27 @@ public final class Launcher {
     static void fail(Exception e) {
         System.err.println("Error: " + e.getMessage());
         System.exit(1);
+    }
+
+    /**
+     * Where the archive, or exploded archive directory, a launcher class was loaded from is: the URL of its
+     * code source, which the JVM made; else, when the JVM gave it none, the class path's one entry. The
+     * JDK 25 AOT cache gives the classes it serves a code source without a location when the class path
+     * it was trained with is spelt otherwise than at the launch (a relative path, then an absolute one).
+     *
+     * @return that URL, or null when neither says
+     * @throws MalformedURLException when the class path's entry makes no URL
+     */
+    static URL location(Class<?> launcher) throws MalformedURLException {
+        CodeSource source = launcher.getProtectionDomain().getCodeSource();
+        URL location = source == null ? null : source.getLocation();
+        if (location == null) {
+            String classPath = System.getProperty("java.class.path", "");
+            if (!classPath.isEmpty() && classPath.indexOf(File.pathSeparatorChar) < 0) {
+                location = new File(classPath).getAbsoluteFile().toURI().toURL();
+            }
+        }
+        return location;
     }
 
     /** @return the launcher's own loader when the launch runs in one, else null */

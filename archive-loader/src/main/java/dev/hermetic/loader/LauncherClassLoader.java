@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.security.CodeSigner;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.Arrays;
@@ -104,11 +106,17 @@ final class LauncherClassLoader extends ClassLoader implements Closeable, Consum
      * @throws URISyntaxException when the class's code source is not a URI (the JDK's always is)
      */
     static LauncherClassLoader of(Class<?> launcher) throws IOException, URISyntaxException {
-        File archive = location(launcher);
-        if (archive == null) {
+        URL location = Launcher.location(launcher);
+        if (location == null || !"file".equals(location.getProtocol())) {
             return null;
         }
+        File archive = new File(location.toURI());
         ProtectionDomain domain = launcher.getProtectionDomain();
+        if (domain.getCodeSource() == null || domain.getCodeSource().getLocation() == null) {
+            // the launcher's classes get the archive's location all the same, where the launch looks for it
+            domain = new ProtectionDomain(new CodeSource(location, (CodeSigner[]) null), domain.getPermissions(),
+                    domain.getClassLoader(), domain.getPrincipals());
+        }
         LauncherClassLoader loader;
         if (archive.isFile()) { // first: one file-system query on the way every archive launches
             loader = open(archive, domain);
@@ -125,19 +133,6 @@ final class LauncherClassLoader extends ClassLoader implements Closeable, Consum
             verbose(archive);
         }
         return loader;
-    }
-
-    /**
-     * @return the archive, or exploded archive directory, that class was loaded from; null when it was
-     *         not loaded from a file
-     * @throws URISyntaxException when the class's code source is not a URI (the JDK's always is)
-     */
-    static File location(Class<?> launcher) throws URISyntaxException {
-        CodeSource source = launcher.getProtectionDomain().getCodeSource();
-        if (source == null || !"file".equals(source.getLocation().getProtocol())) {
-            return null;
-        }
-        return new File(source.getLocation().toURI());
     }
 
     /** Says, under {@code -Dhermetic.verbose}, that the launch runs in the application class loader. */

@@ -230,12 +230,20 @@ class LauncherTests {
     }
 
     private Run java(Path jdk, String... args) throws IOException, InterruptedException {
+        return javaIn(null, jdk, args);
+    }
+
+    /** A child JVM working in that directory, or in this JVM's when null. */
+    private Run javaIn(Path directory, Path jdk, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(jdk.resolve("bin/java").toString());
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         // options the JVM would announce on stderr
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().remove("JDK_JAVA_OPTIONS");
@@ -487,6 +495,26 @@ class LauncherTests {
         assertThat(run.out()).isEmpty();
         assertThat(run.err().strip()).isEqualTo("Error: " + archive + ": neither " + LauncherClassLoader.ENTRY
                 + " nor the launcher's classes at its root: pack it again");
+    }
+
+    @ParameterizedTest(name = "hermetic.launcher={0}")
+    @ValueSource(strings = {"own", "app"})
+    void mainWhenTheAotCacheWasTrainedOnARelativePathThenTheLaunchFindsTheArchiveByTheClassPath(String launcher)
+            throws Exception {
+        Path jdk = jdk("25");
+        Path archive = pack(dir.resolve("trained/app.jar"), "app.Main", launcher);
+        Path cache = dir.resolve("app.aot");
+        Run training = javaIn(archive.getParent(), jdk, "-XX:AOTCacheOutput=" + cache, "-Dhermetic.launcher=" + launcher,
+                "-jar", "app.jar", "x");
+        assertThat(training.exit()).as(training.err()).isZero();
+
+        Run run = java(jdk, "-XX:AOTCache=" + cache, "-Dhermetic.launcher=" + launcher, "-jar", archive.toString(),
+                "location");
+
+        // the JDK 25 AOT cache serves the launcher's classes with a code source of no location when it was
+        // trained with the class path spelt otherwise: the launch takes the class path's one entry instead
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().strip()).isEqualTo(archive.toUri().toURL().toString());
     }
 
     @Test
