@@ -126,7 +126,7 @@ public class PackMojo extends AbstractMojo {
     /**
      * Whether the archive's root holds every class of the archive loader, not only the launcher's front
      * ({@code --launcher-at-root}): for launches in the JDK's application class loader
-     * ({@code -Dhermetic.launcher=app}, faster with the JDK 25 AOT cache); costs every launch about 1 ms.
+     * ({@code -Dhermetic.launcher=app}); costs every launch about 1 ms.
      */
     @Parameter(property = "hermetic.launcherAtRoot", defaultValue = "false")
     boolean launcherAtRoot;

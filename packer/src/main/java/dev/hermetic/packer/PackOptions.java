@@ -61,9 +61,9 @@ import java.util.Optional;
  *                   content is unchanged, instead of compressing them again ({@code --reuse OLD.jar}; needs
  *                   {@code compressResources}); the archive is byte-identical to a pack without it
  * @param launcherAtRoot whether the archive's root holds every class of the archive loader, so that a launch
- *                   can run in the JDK's application class loader ({@code -Dhermetic.launcher=app}, the
- *                   faster choice with the JDK 25 AOT cache; {@code --launcher-at-root}; default off). Off, the root holds the launcher's
- *                   front alone (four classes), every launch defines the rest from
+ *                   can run in the JDK's application class loader ({@code -Dhermetic.launcher=app};
+ *                   {@code --launcher-at-root}; default off). Off, the root holds the launcher's front
+ *                   alone (four classes), every launch defines the rest from
  *                   {@code HERMETIC-INF/loader.classes}, and {@code java -jar} indexes some 70 entries
  *                   fewer: about 1 ms of every launch and 300 KB of the archive
  */

@@ -109,8 +109,7 @@ final class PackCommand implements Callable<Integer> {
 
     @Option(names = "--launcher-at-root", description = "Put every class of the archive loader at the archive's "
             + "root, not only the launcher's front, so that -Dhermetic.launcher=app can launch in the JDK's "
-            + "application class loader (faster with the JDK 25 AOT cache). Costs every launch about 1 ms and the "
-            + "archive 300 KB.")
+            + "application class loader. Costs every launch about 1 ms and the archive 300 KB.")
     boolean launcherAtRoot;
 
     @Override
