@@ -26,8 +26,11 @@ import java.util.zip.ZipException;
  * error, exit 1. An application's {@code Launcher-Agent-Class} runs in the same loader as the
  * application ({@link AgentLauncher}), whichever it is.
  *
- * <p>{@link Launch} calls {@link #call} and reads {@link #HANDLES}: the launcher's loader therefore
- * defines a copy of this class too, whose {@link #own} stays null.
+ * <p>In the launcher's own loader the front calls the launch through a {@code Consumer} that
+ * {@link Launch} hands that loader ({@link LauncherClassLoader#entryPoint}), and the launch calls
+ * {@code main} through {@link dev.hermetic.launch.MainCall}: neither call is reflection's or a method
+ * handle's. {@link Launch} calls {@link #location}, {@link #fail} and {@link #call}: the launcher's loader
+ * therefore defines a copy of this class too, whose {@link #own} stays null.
  *
  * <p>Works as {@code java -jar app.jar} and as {@code java -cp app.jar dev.hermetic.loader.Launcher}.
  * Standard streams, exit codes and uncaught exceptions pass through as with {@code java -cp}.
