@@ -6,7 +6,7 @@ package dev.hermetic.launch;
  * {@code main(String[])} with one {@code invokestatic}, as the JVM's own launcher calls it by JNI, and the
  * launcher's loader answers this name with that class. So neither reflection nor a method handle calls
  * {@code main}: from JDK 18 on either would initialise {@code java.lang.invoke} and spin lambda forms for
- * that one call (some 8 ms of a JDK 25 hello world, {@code benchmarks/README.md}, ninth round).
+ * that one call (some 7 ms of a JDK 25 hello world, {@code benchmarks/README.md}, ninth round).
  *
  * <p>This class itself never runs; it is what the launch compiles against. Not for applications.
  */

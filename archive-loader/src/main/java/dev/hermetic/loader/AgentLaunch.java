@@ -1,13 +1,12 @@
 package dev.hermetic.loader;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.net.URL;
-import java.util.Enumeration;
+import java.nio.file.Path;
+import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
@@ -22,7 +21,7 @@ final class AgentLaunch {
     /** Opens the archive, the launch's way, and calls the application's agent. */
     static void run(String args, Instrumentation instrumentation) throws Throwable {
         ArchiveClassLoader loader = Launch.openArchive();
-        String agentClass = agentClass();
+        String agentClass = agentClass(loader.path());
         if (agentClass == null) {
             throw new IllegalStateException(loader.path() + ": META-INF/MANIFEST.MF names no "
                     + AgentLauncher.AGENT_CLASS);
@@ -61,23 +60,12 @@ final class AgentLaunch {
         }
     }
 
-    /**
-     * @return the {@value AgentLauncher#AGENT_CLASS} of this archive's manifest, read through the system
-     *         class loader
-     */
-    private static String agentClass() throws IOException {
-        String own = "jar:" + AgentLaunch.class.getProtectionDomain().getCodeSource().getLocation().toExternalForm()
-                + "!/META-INF/MANIFEST.MF";
-        Enumeration<URL> manifests = ClassLoader.getSystemClassLoader().getResources("META-INF/MANIFEST.MF");
-        while (manifests.hasMoreElements()) {
-            URL url = manifests.nextElement();
-            if (url.toExternalForm().equals(own)) {
-                try (InputStream in = url.openStream()) {
-                    String value = new Manifest(in).getMainAttributes().getValue(AgentLauncher.AGENT_CLASS);
-                    return value == null ? null : value.trim();
-                }
-            }
+    /** @return the {@value AgentLauncher#AGENT_CLASS} of the manifest of the archive the launch opened */
+    private static String agentClass(Path archive) throws IOException {
+        try (JarFile jar = new JarFile(archive.toFile())) {
+            Manifest manifest = jar.getManifest();
+            String value = manifest == null ? null : manifest.getMainAttributes().getValue(AgentLauncher.AGENT_CLASS);
+            return value == null ? null : value.trim();
         }
-        return null;
     }
 }

@@ -255,10 +255,18 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
     /**
      * Defines {@link MainCallClass#NAME}, calling the {@code main} of that class, in this loader and that
      * class's protection domain: the launch's call of the application's {@code main}, once.
+     *
+     * @return the class, or null when this loader has a class of that name already (an application that
+     *         holds archive-loader, whose jar has a class of that name, loaded it)
      */
     Class<?> defineMainCall(Class<?> declaring) {
         byte[] bytes = MainCallClass.of(declaring);
-        return defineClass(MainCallClass.NAME, bytes, 0, bytes.length, declaring.getProtectionDomain());
+        synchronized (getClassLoadingLock(MainCallClass.NAME)) {
+            if (findLoadedClass(MainCallClass.NAME) != null) {
+                return null;
+            }
+            return defineClass(MainCallClass.NAME, bytes, 0, bytes.length, declaring.getProtectionDomain());
+        }
     }
 
     /**

@@ -27,7 +27,13 @@ public final class HermeticUrlStreamHandlerProvider extends URLStreamHandlerProv
         // of this class in the launcher's loader, whose Launcher is a copy that never made one
         LauncherClassLoader own = Launcher.own();
         if (own == null) {
-            return HermeticUrls.HANDLER;
+            try {
+                return HermeticUrls.HANDLER;
+            } catch (LinkageError e) {
+                // no launch ran, and the archive's root holds only the launcher's front: no handler here,
+                // as for any scheme no provider knows
+                return null;
+            }
         }
         synchronized (this) {
             if (launcher == null) {

@@ -104,17 +104,19 @@ final class Launch implements Consumer<Object> {
             // initialised first, as the JVM's launcher initialises the main class whichever class declares
             // main (and a handle to a class being initialised needs a lambda form no JDK pre-generates)
             Class.forName(mainClass, true, loader);
-            if (own != null && MainCallClass.canCall(main)) {
-                // no reflection, no method handle: a class of the archive's loader calls main, which the
-                // launcher's loader answers MainCall's name with
-                own.accept(loader.defineMainCall(main.getDeclaringClass()));
+            // no reflection, no method handle: a class of the archive's loader calls main, which the
+            // launcher's loader answers MainCall's name with
+            Class<?> call = own != null && MainCallClass.canCall(main) ? loader.defineMainCall(main.getDeclaringClass())
+                    : null;
+            if (call != null) {
+                own.accept(call);
                 MainCall.run(args);
             } else {
                 Launcher.call(main, args);
             }
         } catch (Throwable thrown) {
             // what main threw, or the main class's initialiser (an ExceptionInInitializerError)
-            dropLauncherFrames(thrown, mainClass);
+            dropLauncherFrames(thrown, main.getDeclaringClass().getName());
             throw thrown;
         }
     }
@@ -222,34 +224,35 @@ final class Launch implements Consumer<Object> {
 
     /**
      * Cuts the launcher's frames from what the application threw, its causes and its suppressed
-     * throwables: each trace that ends in the launcher ends instead at the application's {@code main}
-     * frame, or at the main class's static initialiser, else it holds only invocation frames and is
-     * emptied, as the JVM leaves a main class's {@code ExceptionInInitializerError}. Then the JVM prints
-     * what {@code java -cp} would, "... n more" lines included.
+     * throwables: each trace that ends in the launcher ends instead at the {@code main} frame of the class
+     * that declares it (the main class or a superclass), or at the static initialiser the main class's
+     * initialisation ran (its own or a superclass's), else it holds only invocation frames and is emptied,
+     * as the JVM leaves a main class's {@code ExceptionInInitializerError}. Then the JVM prints what
+     * {@code java -cp} would, "... n more" lines included.
      */
-    private static void dropLauncherFrames(Throwable thrown, String mainClass) {
-        dropLauncherFrames(thrown, mainClass, Collections.newSetFromMap(new IdentityHashMap<>()));
+    private static void dropLauncherFrames(Throwable thrown, String declaringMain) {
+        dropLauncherFrames(thrown, declaringMain, Collections.newSetFromMap(new IdentityHashMap<>()));
     }
 
-    private static void dropLauncherFrames(Throwable thrown, String mainClass, Set<Throwable> seen) {
+    private static void dropLauncherFrames(Throwable thrown, String declaringMain, Set<Throwable> seen) {
         if (!seen.add(thrown)) {
             return;
         }
         StackTraceElement[] trace = thrown.getStackTrace();
         if (trace.length > 0 && trace[trace.length - 1].getClassName().equals(Launcher.class.getName())) {
             int end = trace.length;
-            while (end > 0 && !(trace[end - 1].getClassName().equals(mainClass)
-                    && (trace[end - 1].getMethodName().equals("main")
-                    || trace[end - 1].getMethodName().equals("<clinit>")))) {
+            // from the launcher's end: the first frame of the application's is main's or an initialiser's
+            while (end > 0 && !(trace[end - 1].getMethodName().equals("<clinit>")
+                    || trace[end - 1].getMethodName().equals("main") && trace[end - 1].getClassName().equals(declaringMain))) {
                 end--;
             }
             thrown.setStackTrace(Arrays.copyOf(trace, end));
         }
         if (thrown.getCause() != null) {
-            dropLauncherFrames(thrown.getCause(), mainClass, seen);
+            dropLauncherFrames(thrown.getCause(), declaringMain, seen);
         }
         for (Throwable suppressed : thrown.getSuppressed()) {
-            dropLauncherFrames(suppressed, mainClass, seen);
+            dropLauncherFrames(suppressed, declaringMain, seen);
         }
     }
 }

@@ -14,15 +14,16 @@ import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.Arrays;
 import java.util.function.Consumer;
-import java.util.zip.ZipEntry;
+import java.util.HashSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 
 /**
  * The loader of the launcher's own classes in a launch ({@link Launcher}): defines them from the
  * archive's {@value #ENTRY} entry, which the packer writes STORED, third after {@code META-INF/} and the
  * manifest, with every class of this library. A launch finds it by reading those local headers (in an
- * archive a zip tool rewrote, through the JDK's {@code ZipFile}, and reads it whole), reads
+ * archive a zip tool rewrote, through the JDK's {@code JarFile}, and reads it whole), reads
  * its table of classes (a {@link LauncherClassTable}: a lookup is a binary search of the names' hashes in
  * memory, nothing is built per class), then each class file as it defines it. The JDK's application
  * class loader would look each class up in the archive, read it, define its package and protection
@@ -37,7 +38,7 @@ import java.util.zip.ZipFile;
  *
  * <p>Costs: five reads of the archive at {@link #of} (three local headers, then the entry's header, and
  * its rows and names, some 60 bytes a class; two reads of a directory's file); then one read per class
- * defined, of its class file. An entry out of its place costs a look-up in the JDK's {@code ZipFile} and
+ * defined, of its class file. An entry out of its place costs a look-up in the JDK's {@code JarFile} and
  * the whole entry read and kept in memory.
  */
 final class LauncherClassLoader extends ClassLoader implements Closeable, Consumer<Object> {
@@ -175,28 +176,40 @@ final class LauncherClassLoader extends ClassLoader implements Closeable, Consum
     }
 
     /**
-     * The loader of the entry wherever the archive holds it, read whole through the JDK's {@link ZipFile}
+     * The loader of the entry wherever the archive holds it, read whole through the JDK's {@link JarFile}
      * (which {@code java -jar} holds open already, its central directory read): for an archive a zip tool
      * rewrote, its entries moved, compressed or signed. Some 300 KB read and kept in memory where
-     * {@link #open} reads the rows and names alone.
+     * {@link #open} reads the rows and names alone. In a signed archive the JDK checks the entry against
+     * its signature as it reads it, and the entry must be signed as the launcher that reads it is: its
+     * classes get the launcher's signers.
      *
      * @return the loader, or null when the archive has no such entry
-     * @throws IOException when the archive cannot be read or the entry is malformed or too large
+     * @throws IOException when the archive cannot be read, or the entry is malformed, too large, fails its
+     *                     signature or is signed otherwise than the launcher
      */
     static LauncherClassLoader read(File archive, ProtectionDomain domain) throws IOException {
         String what = archive + ": " + ENTRY;
         byte[] entry;
-        try (ZipFile zip = new ZipFile(archive)) {
-            ZipEntry found = zip.getEntry(ENTRY);
+        CodeSigner[] signers;
+        try (JarFile jar = new JarFile(archive, true)) {
+            JarEntry found = jar.getJarEntry(ENTRY);
             if (found == null) {
                 return null;
             }
-            try (InputStream in = zip.getInputStream(found)) {
-                entry = in.readNBytes(MAX_ENTRY + 1);
+            try (InputStream in = jar.getInputStream(found)) {
+                entry = in.readNBytes(MAX_ENTRY + 1); // to its end, where a signed jar's digest is checked
+            } catch (SecurityException e) {
+                throw new ZipException(what + ": " + e.getMessage());
             }
+            signers = found.getCodeSigners();
         }
         if (entry.length > MAX_ENTRY) {
             throw new ZipException(what + ": more than " + MAX_ENTRY + " bytes: not a table of launcher classes");
+        }
+        CodeSigner[] launcher = domain.getCodeSource() == null ? null : domain.getCodeSource().getCodeSigners();
+        if (launcher != null && (signers == null
+                || !new HashSet<>(Arrays.asList(signers)).equals(new HashSet<>(Arrays.asList(launcher))))) {
+            throw new ZipException(what + ": not signed as the launcher is, whose classes it holds");
         }
         checkRows(entry, entry.length, checkHeader(entry, entry.length, what), what);
         verbose(ENTRY + " is not in its place in " + archive + " (did a zip tool rewrite it?): read whole");

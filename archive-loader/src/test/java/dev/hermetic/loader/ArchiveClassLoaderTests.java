@@ -152,6 +152,26 @@ class ArchiveClassLoaderTests {
     }
 
     @Test
+    void defineMainCallWhenDefinedThenRunCallsMainElseWhenTheNameIsTakenThenNull() throws Exception {
+        // an application that holds archive-loader, whose jar has a class of MainCall's name
+        byte[] stub = Files.readAllBytes(Jvms.loaderClasses().resolve(MainCallClass.NAME.replace('.', '/') + ".class"));
+        Path taken = TestArchives.archive("app.Main").app("app/Main.class", classes.get("app/Main.class"))
+                .app(MainCallClass.NAME.replace('.', '/') + ".class", stub).write(dir.resolve("taken.jar")).path();
+        try (ArchiveClassLoader loader = ArchiveClassLoader.open(pack());
+             ArchiveClassLoader holder = ArchiveClassLoader.open(taken)) {
+            Class<?> main = loader.loadClass("app.Main");
+            Class<?> call = loader.defineMainCall(main);
+
+            assertThat(call.getName()).isEqualTo(MainCallClass.NAME);
+            assertThat(call.getClassLoader()).isSameAs(loader);
+            assertThat(call.getProtectionDomain()).isSameAs(main.getProtectionDomain());
+            assertThat(loader.defineMainCall(main)).isNull();
+            holder.loadClass(MainCallClass.NAME);
+            assertThat(holder.defineMainCall(holder.loadClass("app.Main"))).isNull();
+        }
+    }
+
+    @Test
     void loadClassWhenInNestedJarThenCodeSourceIsTheHermeticUrlOfTheJar() throws Exception {
         Path path = pack();
         try (ArchiveClassLoader loader = ArchiveClassLoader.open(path)) {

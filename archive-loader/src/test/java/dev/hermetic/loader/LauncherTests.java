@@ -140,7 +140,22 @@ class LauncherTests {
             + "\n"
             + "public class Base {\n"
             + "    public static void main(String[] args) {\n"
+            + "        if (args.length > 0 && args[0].equals(\"throw\")) {\n"
+            + "            throw new IllegalStateException(\"from Base\");\n"
+            + "        }\n"
             + "        System.out.println(\"main of Base\");\n"
+            + "    }\n"
+            + "}\n";
+    /** Makes a hermetic: URL where no launch ran: the archive on a class path, another class's main. */
+    private static final String URL_PROBE = "package probe;\n"
+            + "\n"
+            + "public class UrlProbe {\n"
+            + "    public static void main(String[] args) {\n"
+            + "        try {\n"
+            + "            System.out.println(new java.net.URL(\"hermetic:/x\"));\n"
+            + "        } catch (java.net.MalformedURLException e) {\n"
+            + "            System.out.println(e.getMessage());\n"
+            + "        }\n"
             + "    }\n"
             + "}\n";
     private static final String DEP = "package dep;\n"
@@ -168,6 +183,7 @@ class LauncherTests {
         sources.put("app/Hidden.java", HIDDEN);
         sources.put("app/Sub.java", SUB);
         sources.put("app/Base.java", BASE);
+        sources.put("probe/UrlProbe.java", URL_PROBE);
         sources.put("dep/Dep.java", DEP);
         classes = TestArchives.compile(shared, sources);
         // the same class files as a directory, for java -cp
@@ -404,6 +420,11 @@ class LauncherTests {
             assertThat(cp.out()).isIn("hidden main, 2 args\n", "Sub initialised\nmain of Base\n");
             assertThat(jar).as(mainClass).isEqualTo(cp);
         }
+        // what the inherited main throws keeps its frame in Base, as with java -cp
+        Run thrown = java(jdk, "-Dhermetic.launcher=" + launcher, "-jar", dir.resolve("app.Sub.jar").toString(), "throw");
+        Run cp = javaCp(jdk, "app.Sub", "throw");
+        assertThat(cp.err()).contains("java.lang.IllegalStateException: from Base\n\tat app.Base.main(Base.java:");
+        assertThat(thrown).isEqualTo(cp);
     }
 
     @Test
@@ -515,6 +536,17 @@ class LauncherTests {
         // trained with the class path spelt otherwise: the launch takes the class path's one entry instead
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out().strip()).isEqualTo(archive.toUri().toURL().toString());
+    }
+
+    @Test
+    void hermeticUrlWhenNoLaunchRanAndTheRootHoldsOnlyTheFrontThenUnknownProtocol() throws Exception {
+        Path archive = pack("app.Main");
+
+        // the JDK finds the root's provider, which has no handler without a launch: as with no provider
+        Run run = java("-cp", archive + java.io.File.pathSeparator + classesDir, "probe.UrlProbe");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().strip()).isEqualTo("unknown protocol: hermetic");
     }
 
     @Test

@@ -202,30 +202,64 @@ class PackerTests {
         assertThat(run.stdout().strip()).isEqualTo("dev.hermetic.loader.LauncherClassLoader");
     }
 
-    @Test
-    void packWhenTheArchiveIsThenSignedWithJarsignerThenItLaunchesFromTheTableOutOfItsPlace() throws Exception {
-        Path out = packWho(tmp.resolve("signed.jar"));
+    /** Signs the archive for real, with a new key, by the running JDK's keytool and jarsigner (SHA-256). */
+    private void sign(Path archive) throws Exception {
         Path keystore = tmp.resolve("keys.p12");
         for (List<String> command : List.of(
                 List.of(TestFixtures.jdkTool("keytool"), "-genkeypair", "-keystore", keystore.toString(), "-storepass",
                         "changeit", "-keypass", "changeit", "-alias", "signer", "-keyalg", "RSA", "-keysize", "2048",
                         "-dname", "CN=Hermetic Test", "-validity", "3650"),
                 List.of(TestFixtures.jdkTool("jarsigner"), "-keystore", keystore.toString(), "-storepass", "changeit",
-                        out.toString(), "signer"))) {
+                        "-digestalg", "SHA-256", archive.toString(), "signer"))) {
             TestFixtures.Result signing = TestFixtures.run(tmp, command);
             assertThat(signing.exit()).as(signing.stdout() + signing.stderr()).isZero();
         }
+    }
+
+    @Test
+    void packWhenTheArchiveIsThenSignedWithJarsignerThenItLaunchesFromTheTableOutOfItsPlace() throws Exception {
+        Path out = packWho(tmp.resolve("signed.jar"));
+        sign(out);
 
         TestFixtures.Result run = TestFixtures.run(tmp, List.of(TestFixtures.jdkTool("java"), "-jar", out.toString()));
 
         // jarsigner writes its signature files after the manifest, so the table is no longer third: the
-        // launch reads it whole through the JDK's ZipFile, and the launcher's classes still come from it
+        // launch reads it whole through the JDK's JarFile, and the launcher's classes still come from it
         try (ZipFile zip = new ZipFile(out.toFile())) {
             assertThat(Collections.list(zip.entries()).get(ArchiveLayout.LAUNCHER_CLASSES_POSITION).getName())
                     .isNotEqualTo(ArchiveLayout.LAUNCHER_CLASSES);
         }
         assertThat(run.exit()).as(run.stderr()).isZero();
         assertThat(run.stdout().strip()).isEqualTo("dev.hermetic.loader.LauncherClassLoader");
+    }
+
+    @Test
+    void packWhenTheSignedArchivesTableIsThenAlteredThenTheLaunchFailsNamingTheDigestError() throws Exception {
+        Path signed = packWho(tmp.resolve("signed.jar"));
+        sign(signed);
+        Path altered = tmp.resolve("altered.jar");
+        // every entry copied as it is, the table's last byte (of its last class file) changed
+        try (ZipFile in = new ZipFile(signed.toFile());
+             java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(altered))) {
+            for (ZipEntry entry : Collections.list(in.entries())) {
+                byte[] bytes;
+                try (InputStream data = in.getInputStream(entry)) {
+                    bytes = data.readAllBytes();
+                }
+                if (entry.getName().equals(ArchiveLayout.LAUNCHER_CLASSES)) {
+                    bytes[bytes.length - 1] ^= 1;
+                }
+                zip.putNextEntry(new ZipEntry(entry.getName()));
+                zip.write(bytes);
+            }
+        }
+
+        TestFixtures.Result run = TestFixtures.run(tmp, List.of(TestFixtures.jdkTool("java"), "-jar", altered.toString()));
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr().strip()).isEqualTo("Error: " + altered + ": " + ArchiveLayout.LAUNCHER_CLASSES
+                + ": SHA-256 digest error for " + ArchiveLayout.LAUNCHER_CLASSES);
     }
 
     @Test

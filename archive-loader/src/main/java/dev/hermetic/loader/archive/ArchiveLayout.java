@@ -3,14 +3,14 @@ package dev.hermetic.loader.archive;
 import java.util.List;
 
 /**
- * Where things live inside a Hermetic archive. The archive root holds only the launcher (this
+ * Where things live inside a Hermetic archive. The archive root holds only the launcher's front (of this
  * library) and the manifest, so that the JDK's application class loader, which opens the archive for
  * {@code java -jar}, never sees application classes.
  *
  * <pre>
  * META-INF/MANIFEST.MF          Main-Class: the launcher; Start-Class: the application's entry point
- * HERMETIC-INF/loader.classes   this library's classes in one table, STORED, the third entry, from
- *                               which a launch defines them (dev.hermetic.loader.LauncherClassLoader)
+ * HERMETIC-INF/loader.classes   this library's classes of dev.hermetic.loader in one table, STORED, the
+ *                               third entry, from which a launch defines them (LauncherClassLoader)
  * dev/hermetic/loader/...       the launcher's front (LAUNCHER_FRONT), or every class of this library
  * META-INF/services/...         the hermetic: URL handler's provider
  * HERMETIC-INF/classes/...      application class files (the caches) and resources, STORED

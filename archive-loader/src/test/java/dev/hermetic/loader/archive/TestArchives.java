@@ -296,20 +296,26 @@ public final class TestArchives {
         /**
          * Adds what the packer puts at an archive's root by default: {@code META-INF/}, the
          * {@linkplain #launcherManifest launcher manifest}, the table ({@link ArchiveLayout#LAUNCHER_CLASSES}) of
-         * every file under the directory of the launcher's classes, then of those the launcher's front
-         * ({@link ArchiveLayout#LAUNCHER_FRONT}) and the files that are not classes (the service registration).
+         * the classes of {@code dev/hermetic/loader/} under the directory of the launcher's classes, then of
+         * those the launcher's front ({@link ArchiveLayout#LAUNCHER_FRONT}) and the service registration.
          */
         public Builder launcher(Path loaderClasses) throws IOException {
             return launcher(loaderClasses, false);
         }
 
-        /** The same with every file under that directory at the root, as the packer's {@code --launcher-at-root}. */
+        /** The same with every one of those classes at the root, as the packer's {@code --launcher-at-root}. */
         public Builder launcherAtRoot(Path loaderClasses) throws IOException {
             return launcher(loaderClasses, true);
         }
 
         private Builder launcher(Path loaderClasses, boolean all) throws IOException {
-            Map<String, byte[]> tree = readTree(loaderClasses);
+            Map<String, byte[]> tree = new TreeMap<>();
+            // what the packer takes: the package of the launcher's classes, and the service registration
+            readTree(loaderClasses).forEach((name, bytes) -> {
+                if (name.startsWith("dev/hermetic/loader/") || name.startsWith("META-INF/")) {
+                    tree.put(name, bytes);
+                }
+            });
             root("META-INF/", new byte[0]);
             launcherManifest();
             root(ArchiveLayout.LAUNCHER_CLASSES, LauncherClassTable.write(tree));
