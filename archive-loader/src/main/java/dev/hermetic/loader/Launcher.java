@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.security.CodeSource;
@@ -135,23 +134,34 @@ public final class Launcher {
 
     /**
      * Where the archive, or exploded archive directory, a launcher class was loaded from is: the URL of its
-     * code source, which the JVM made; else, when the JVM gave it none, the class path's one entry. The
-     * JDK 25 AOT cache gives the classes it serves a code source without a location when the class path
-     * it was trained with is spelt otherwise than at the launch (a relative path, then an absolute one).
+     * code source, which the JVM made, unless the class path's one entry names another file, for a class
+     * of the application class loader. The JDK 25 AOT cache gives the classes it serves a code source
+     * without a location, or with the location of a file of the same name in the working directory, when
+     * the class path it was trained with is spelt otherwise than at the launch (a relative path, then an
+     * absolute one). The entry is compared as the JDK made the URL: canonical.
      *
      * @return that URL, or null when neither says
-     * @throws MalformedURLException when the class path's entry makes no URL
+     * @throws IOException when the class path's entry has no canonical path or makes no URL
+     * @throws URISyntaxException when the code source's URL is not a URI (the JDK's always is)
      */
-    static URL location(Class<?> launcher) throws MalformedURLException {
+    static URL location(Class<?> launcher) throws IOException, URISyntaxException {
         CodeSource source = launcher.getProtectionDomain().getCodeSource();
         URL location = source == null ? null : source.getLocation();
-        if (location == null) {
-            String classPath = System.getProperty("java.class.path", "");
-            if (!classPath.isEmpty() && classPath.indexOf(File.pathSeparatorChar) < 0) {
-                location = new File(classPath).getAbsoluteFile().toURI().toURL();
+        String classPath = System.getProperty("java.class.path", "");
+        if (launcher.getClassLoader() == ClassLoader.getSystemClassLoader() && !classPath.isEmpty()
+                && classPath.indexOf(File.pathSeparatorChar) < 0) {
+            File named = new File(classPath).getCanonicalFile();
+            if (location == null || !"file".equals(location.getProtocol()) || !named.equals(file(location))) {
+                location = named.toURI().toURL();
             }
         }
         return location;
+    }
+
+    /** @return the file of a {@code file:} URL, decoding its path only when it has escapes */
+    private static File file(URL location) throws URISyntaxException {
+        String path = location.getPath();
+        return path.indexOf('%') < 0 ? new File(path) : new File(location.toURI());
     }
 
     /** @return the launcher's own loader when the launch runs in one, else null */

@@ -113,7 +113,7 @@ final class LauncherClassLoader extends ClassLoader implements Closeable, Consum
         }
         File archive = new File(location.toURI());
         ProtectionDomain domain = launcher.getProtectionDomain();
-        if (domain.getCodeSource() == null || domain.getCodeSource().getLocation() == null) {
+        if (domain.getCodeSource() == null || location != domain.getCodeSource().getLocation()) {
             // the launcher's classes get the archive's location all the same, where the launch looks for it
             domain = new ProtectionDomain(new CodeSource(location, (CodeSigner[]) null), domain.getPermissions(),
                     domain.getClassLoader(), domain.getPrincipals());

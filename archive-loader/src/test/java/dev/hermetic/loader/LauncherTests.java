@@ -531,11 +531,18 @@ class LauncherTests {
 
         Run run = java(jdk, "-XX:AOTCache=" + cache, "-Dhermetic.launcher=" + launcher, "-jar", archive.toString(),
                 "location");
+        // another archive of the trained name where the launch runs, whose application prints its own loader
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        pack(elsewhere.resolve("app.jar"), "app.Hidden", launcher);
+        Run beside = javaIn(elsewhere, jdk, "-XX:AOTCache=" + cache, "-Dhermetic.launcher=" + launcher, "-jar",
+                archive.toString(), "location");
 
         // the JDK 25 AOT cache serves the launcher's classes with a code source of no location when it was
-        // trained with the class path spelt otherwise: the launch takes the class path's one entry instead
+        // trained with the class path spelt otherwise, or with the location of the file of the trained name
+        // in the working directory: the launch takes the class path's one entry instead
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out().strip()).isEqualTo(archive.toUri().toURL().toString());
+        assertThat(beside).isEqualTo(run);
     }
 
     @Test
