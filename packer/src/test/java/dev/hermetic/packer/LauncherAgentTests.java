@@ -3,6 +3,7 @@ package dev.hermetic.packer;
 import static dev.hermetic.packer.TestFixtures.javac;
 import static dev.hermetic.packer.TestFixtures.writeSource;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -134,6 +137,25 @@ class LauncherAgentTests {
                     """);
             assertThat(java(jdk, "-jar", archive.toString())).as("on %s", jdk).isEqualTo(expected);
         }
+    }
+
+    @ParameterizedTest(name = "hermetic.launcher={0}")
+    @ValueSource(strings = {"own", "app"})
+    void javaJarWhenTheAotCacheWasTrainedOnARelativePathThenTheAgentRunsAsWithoutIt(String launcher) throws Exception {
+        assumeTrue(Files.isExecutable(JDK_25.resolve("bin/java")), "JDK 25 is not installed at " + JDK_25);
+        Path trained = Files.createDirectories(tmp.resolve("trained-" + launcher));
+        Path archive = Packer.pack(PackOptions.builder().out(trained.resolve("agent.jar")).addApp(plain).addLib(lib)
+                .launcherAtRoot(launcher.equals("app")).build()).archive();
+        Path cache = trained.resolve("agent.aot");
+        TestFixtures.Result training = TestFixtures.run(trained, List.of(JDK_25.resolve("bin/java").toString(),
+                "-XX:AOTCacheOutput=" + cache, "-Dhermetic.launcher=" + launcher, "-jar", "agent.jar"));
+        assertThat(training.exit()).as(training.stderr()).isZero();
+
+        // the cache gives the launcher's classes no location here; the agent's manifest is the archive's all the same
+        TestFixtures.Result run = java(JDK_25, "-XX:AOTCache=" + cache, "-Dhermetic.launcher=" + launcher, "-jar",
+                archive.toString());
+
+        assertThat(run).isEqualTo(java(JDK_25, "-jar", plain.toString()));
     }
 
     @Test
