@@ -260,11 +260,11 @@ public final class ArchiveClassLoader extends ClassLoader implements Closeable {
      *         holds archive-loader, whose jar has a class of that name, loaded it)
      */
     Class<?> defineMainCall(Class<?> declaring) {
-        byte[] bytes = MainCallClass.of(declaring);
         synchronized (getClassLoadingLock(MainCallClass.NAME)) {
             if (findLoadedClass(MainCallClass.NAME) != null) {
                 return null;
             }
+            byte[] bytes = MainCallClass.of(declaring);
             return defineClass(MainCallClass.NAME, bytes, 0, bytes.length, declaring.getProtectionDomain());
         }
     }

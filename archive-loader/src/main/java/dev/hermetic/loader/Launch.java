@@ -6,7 +6,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -55,8 +54,8 @@ final class Launch implements Consumer<Object> {
                 throw new IOException("no archive to launch: the launcher's classes have no location, and the class"
                         + " path names no one file: " + System.getProperty("java.class.path"));
             }
-            opened = ArchiveClassLoader.open(Path.of(location.toURI()), location, ClassLoader.getPlatformClassLoader(),
-                    null);
+            opened = ArchiveClassLoader.open(Launcher.file(location).toPath(), location,
+                    ClassLoader.getPlatformClassLoader(), null);
         }
         return opened;
     }

@@ -113,7 +113,7 @@ public final class Launcher {
         } catch (ClassNotFoundException e) {
             URL location = location(Launcher.class);
             String where = location == null ? "the launcher's class path"
-                    : "file".equals(location.getProtocol()) ? new File(location.toURI()).toString() : location.toString();
+                    : "file".equals(location.getProtocol()) ? file(location).toString() : location.toString();
             throw new ZipException(mode.equals("app")
                     ? "-Dhermetic.launcher=app: " + where + " holds the launcher's classes in "
                             + LauncherClassLoader.ENTRY + " alone; pack it with --launcher-at-root to launch in "
@@ -140,7 +140,8 @@ public final class Launcher {
      * the class path it was trained with is spelt otherwise than at the launch (a relative path, then an
      * absolute one). The entry is compared as the JDK made the URL: canonical.
      *
-     * @return that URL, or null when neither says
+     * @return that URL (the code source's own object when it stands, which {@link LauncherClassLoader#of}
+     *         relies on), or null when neither says
      * @throws IOException when the class path's entry has no canonical path or makes no URL
      * @throws URISyntaxException when the code source's URL is not a URI (the JDK's always is)
      */
@@ -158,8 +159,11 @@ public final class Launcher {
         return location;
     }
 
-    /** @return the file of a {@code file:} URL, decoding its path only when it has escapes */
-    private static File file(URL location) throws URISyntaxException {
+    /**
+     * @return the file of a {@code file:} URL, decoding its path only when it has escapes: a URL the JDK
+     *         made for a plain path, the common case, costs no {@code URI} parsed in the interpreter
+     */
+    static File file(URL location) throws URISyntaxException {
         String path = location.getPath();
         return path.indexOf('%') < 0 ? new File(path) : new File(location.toURI());
     }

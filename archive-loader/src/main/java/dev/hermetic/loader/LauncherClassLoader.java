@@ -111,7 +111,7 @@ final class LauncherClassLoader extends ClassLoader implements Closeable, Consum
         if (location == null || !"file".equals(location.getProtocol())) {
             return null;
         }
-        File archive = new File(location.toURI());
+        File archive = Launcher.file(location);
         ProtectionDomain domain = launcher.getProtectionDomain();
         if (domain.getCodeSource() == null || location != domain.getCodeSource().getLocation()) {
             // the launcher's classes get the archive's location all the same, where the launch looks for it
