@@ -85,6 +85,12 @@ final class LauncherClassLoader extends ClassLoader implements Closeable, Consum
     private volatile Consumer<Object> launch;
     /** The launch's {@link MainCallClass}, defined by the archive's loader, which the launch hands over. */
     private volatile Class<?> mainCall;
+    /**
+     * Per row, what defining its class synchronises on, and the class once defined: the JDK's lock per
+     * name and {@code findLoadedClass} are each a few interpreted calls per class a launch defines.
+     */
+    private final Object[] locks;
+    private final Class<?>[] defined;
 
     private LauncherClassLoader(RandomAccessFile file, long start, byte[] table, ProtectionDomain domain, String what) {
         super(getPlatformClassLoader());
@@ -94,6 +100,11 @@ final class LauncherClassLoader extends ClassLoader implements Closeable, Consum
         this.count = u16(table, 6);
         this.domain = domain;
         this.what = what;
+        this.locks = new Object[count];
+        for (int i = 0; i < count; i++) {
+            locks[i] = new Object();
+        }
+        this.defined = new Class<?>[count];
     }
 
     /**
@@ -379,9 +390,10 @@ final class LauncherClassLoader extends ClassLoader implements Closeable, Consum
         if (call != null && name.equals(MainCallClass.NAME)) {
             return call;
         }
-        int row = name.startsWith("java.") ? -1 : find(name);
+        boolean jdk = name.startsWith("java.");
+        int row = jdk ? -1 : find(name);
         if (row < 0) {
-            if (name.startsWith("java.")) {
+            if (jdk) {
                 try {
                     return Class.forName(name, false, null);
                 } catch (ClassNotFoundException | SecurityException e) {
@@ -392,22 +404,23 @@ final class LauncherClassLoader extends ClassLoader implements Closeable, Consum
             // the parent through ClassLoader's own field: getParent() checks a permission sandboxed code lacks
             return super.loadClass(name, resolve);
         }
-        synchronized (getClassLoadingLock(name)) {
-            Class<?> loaded = findLoadedClass(name);
-            if (loaded != null) {
-                return loaded;
+        int index = (row - HEADER) / ROW;
+        synchronized (locks[index]) {
+            Class<?> loaded = defined[index];
+            if (loaded == null) {
+                byte[] bytes = new byte[u32(table, row + 14)];
+                try {
+                    read(u32(table, row + 10), bytes);
+                } catch (IOException e) {
+                    throw new ClassNotFoundException(name + ": cannot read it from " + what, e);
+                }
+                loaded = defineClass(name, bytes, 0, bytes.length, domain);
+                defined[index] = loaded;
             }
-            byte[] bytes = new byte[u32(table, row + 14)];
-            try {
-                read(u32(table, row + 10), bytes);
-            } catch (IOException e) {
-                throw new ClassNotFoundException(name + ": cannot read it from " + what, e);
-            }
-            Class<?> defined = defineClass(name, bytes, 0, bytes.length, domain);
             if (resolve) {
-                resolveClass(defined);
+                resolveClass(loaded);
             }
-            return defined;
+            return loaded;
         }
     }
 

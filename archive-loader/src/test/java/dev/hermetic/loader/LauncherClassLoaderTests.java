@@ -21,6 +21,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +108,36 @@ class LauncherClassLoaderTests {
         assertThat(loader.loadClass("p.Aa").getClassLoader()).isSameAs(loader);
         assertThat(uses.getProtectionDomain().getCodeSource().getLocation()).isEqualTo(archive.toUri().toURL());
         assertThat(loader.loadClass("p.Uses")).isSameAs(uses);
+    }
+
+    @Test
+    void loadClassWhenThreadsAskForTheSameClassesAtOnceThenEachIsDefinedOnce() throws Exception {
+        LauncherClassLoader loader = open(archive(LauncherClassLoader.ENTRY, LauncherClassTable.write(classes)));
+        List<String> names = List.of("p.Uses", "p.Aa", "p.BB");
+        int threads = 8;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<Class<?>>>> loads = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                loads.add(pool.submit(() -> {
+                    start.await();
+                    List<Class<?>> loaded = new ArrayList<>();
+                    for (String name : names) {
+                        loaded.add(loader.loadClass(name));
+                    }
+                    return loaded;
+                }));
+            }
+            List<Class<?>> first = loads.get(0).get(30, TimeUnit.SECONDS);
+            for (Future<List<Class<?>>> load : loads) {
+                assertThat(load.get(30, TimeUnit.SECONDS)).containsExactlyElementsOf(first);
+            }
+            assertThat(first).extracting(Class::getName).containsExactlyElementsOf(names);
+            assertThat(first).allSatisfy(c -> assertThat(c.getClassLoader()).isSameAs(loader));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
