@@ -2,7 +2,8 @@
 # Regenerates every figure of benchmarks/README.md: builds, copies the benchmark jar aside (other builds
 # may rebuild it meanwhile), fetches the real applications' jars from Maven Central, then runs the start-up
 # harnesses and the JMH suites, writing to benchmarks/target/results/. Needs python3 (the hello world's
-# interleaving); valgrind only for instruction counts, which it skips without.
+# interleaving); valgrind only for instruction counts, which it skips without; on Linux x64 it fetches
+# async-profiler from Maven Central for the launch's phases.
 #   benchmarks/run-all.sh quick   # what README.md shows: a few tens of minutes on 2 cores
 #   benchmarks/run-all.sh full    # 1k/10k/50k classes, 20 runs, more forks and iterations: hours
 set -euo pipefail
@@ -33,6 +34,11 @@ if [ -n "$callgrind" ]; then
         java -cp "$out/lcc.jar" dev.hermetic.benchmarks.LaunchClassCost "$m" link)
     awk -v m="$m" -v c="$count" 'BEGIN {printf "LaunchClassCost %s: %.1f M\n", m, c / 1e6}'
   done | tee "$out/launch-class-cost.md"
+fi
+# where the hello world's launch spends its main thread, by the JVM's phases (async-profiler: Linux x64)
+if [ "$(uname -sm)" = "Linux x86_64" ]; then
+  (cd benchmarks/target/hello-world && ../../hello-world/launch-phases.sh "$hwruns" java -Dhermetic.preload=false -jar ours.jar) \
+    | tee "$out/launch-phases.md"
 fi
 mvn -B -q -f benchmarks/real-apps/pom.xml clean package
 java -cp "$jar" dev.hermetic.benchmarks.RealAppBenchmark --runs "$runs" | tee "$out/real-apps.md"
