@@ -7,16 +7,15 @@ each sample under the leafmost frame that names a phase:
 
     launch-phases.py [--frame FRAME] FILE...
 
-Prints each phase's samples and share, then, of the Java code's own samples, the JDK methods and the
-launcher's methods that run most.
+Prints each phase's samples and share, then the Java code's samples by their innermost frame and by
+the launcher's innermost frame.
 """
 import argparse
 import collections
 
 # (a substring of a native frame's name, the phase it stands for), the first match from the leaf wins
 PHASES = [
-    ("Verifier::", "verification"),
-    ("ClassVerifier::", "verification"),
+    ("Verifier::", "verification"),  # ClassVerifier:: too
     ("ClassFileParser::", "parsing class files"),
     ("Rewriter::", "linking (rewriting, method entries)"),
     ("Method::link_method", "linking (rewriting, method entries)"),
@@ -27,8 +26,6 @@ PHASES = [
     ("SystemDictionary::", "class look-ups and definition (system dictionary)"),
     ("InterpreterRuntime::", "the interpreter's runtime calls"),
 ]
-
-
 JAVA = "Java code (and the natives it calls)"
 
 
