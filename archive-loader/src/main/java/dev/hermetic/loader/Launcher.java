@@ -148,9 +148,11 @@ public final class Launcher {
     static URL location(Class<?> launcher) throws IOException, URISyntaxException {
         CodeSource source = launcher.getProtectionDomain().getCodeSource();
         URL location = source == null ? null : source.getLocation();
+        if (launcher.getClassLoader() != ClassLoader.getSystemClassLoader()) {
+            return location; // the launcher's own loader gave its classes the location the front settled on
+        }
         String classPath = System.getProperty("java.class.path", "");
-        if (launcher.getClassLoader() == ClassLoader.getSystemClassLoader() && !classPath.isEmpty()
-                && classPath.indexOf(File.pathSeparatorChar) < 0) {
+        if (!classPath.isEmpty() && classPath.indexOf(File.pathSeparatorChar) < 0) {
             File named = new File(classPath).getCanonicalFile();
             if (location == null || !"file".equals(location.getProtocol()) || !named.equals(file(location))) {
                 location = named.toURI().toURL();

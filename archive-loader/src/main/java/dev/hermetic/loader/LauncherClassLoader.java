@@ -210,7 +210,9 @@ final class LauncherClassLoader extends ClassLoader implements Closeable, Consum
             try (InputStream in = jar.getInputStream(found)) {
                 entry = in.readNBytes(MAX_ENTRY + 1); // to its end, where a signed jar's digest is checked
             } catch (SecurityException e) {
-                throw new ZipException(what + ": " + e.getMessage());
+                ZipException failed = new ZipException(what + ": " + e.getMessage());
+                failed.initCause(e);
+                throw failed;
             }
             signers = found.getCodeSigners();
         }

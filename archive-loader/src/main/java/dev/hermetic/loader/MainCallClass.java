@@ -12,7 +12,11 @@ import java.util.Arrays;
  * through {@code VarHandle}s, whose classes a launch would load for it).
  */
 final class MainCallClass {
-    /** The binary name of the class. */
+    /**
+     * The binary name of the class: {@link MainCall}'s, spelt out because {@code MainCall.class} in the
+     * launcher's loader resolves through that loader, which answers the name only once the launch handed
+     * its class over.
+     */
     static final String NAME = "dev.hermetic.launch.MainCall";
 
     private final byte[] bytes;

@@ -60,6 +60,11 @@ class MainCallClassTests {
     }
 
     @Test
+    void nameWhenComparedThenItIsTheStubsTheLaunchCompilesAgainst() {
+        assertThat(MainCallClass.NAME).isEqualTo(MainCall.class.getName());
+    }
+
+    @Test
     void ofWhenDefinedAndRunThenCallsThatClassesMainWithTheArguments() throws Throwable {
         assertThat(new AppLoader().run("p.Main", "a", "b c", "")).isEqualTo("a,b c,");
     }
