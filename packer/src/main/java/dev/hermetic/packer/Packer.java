@@ -257,7 +257,7 @@ public final class Packer {
             entries = written.size() + writeLibs(zip, index, in.libs(), progress);
             byte[] indexBytes = index.toBytes();
             long indexOffset = zip.write(ArchiveLayout.INDEX, indexBytes).offset();
-            zip.finish(indexOffset, indexBytes.length);
+            zip.finish(indexOffset, indexBytes);
             progress.finish();
         }
         return new PackResult(out, Files.size(file), entries, modules.sources().size(), in.libs().size(), in.mainClass(),

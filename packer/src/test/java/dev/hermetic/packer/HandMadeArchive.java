@@ -74,8 +74,6 @@ final class HandMadeArchive {
         attributes.forEach((k, v) -> manifest.getMainAttributes().put(new Attributes.Name(k), v));
         ByteArrayOutputStream manifestBytes = new ByteArrayOutputStream();
         manifest.write(manifestBytes);
-        long indexOffset;
-        byte[] indexBytes;
         try (ArchiveWriter zip = new ArchiveWriter(file, timestamp)) {
             zip.write("META-INF/MANIFEST.MF", manifestBytes.toByteArray());
             for (Map.Entry<String, byte[]> e : extraEntries.entrySet()) {
@@ -97,9 +95,8 @@ final class HandMadeArchive {
                             w.crc32(), id));
                 }
             }
-            indexBytes = index.toBytes();
-            indexOffset = zip.write(ArchiveLayout.INDEX, indexBytes).offset();
-            zip.finish(indexOffset, indexBytes.length);
+            byte[] indexBytes = index.toBytes();
+            zip.finish(zip.write(ArchiveLayout.INDEX, indexBytes).offset(), indexBytes);
         }
         return file;
     }

@@ -3,11 +3,8 @@ package dev.hermetic.loader.archive;
 import static dev.hermetic.loader.archive.IndexLayout.*;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,18 +13,15 @@ import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /**
- * Builds the index of an archive (its layout is described in {@code IndexLayout}) and seals the
- * written archive. This is the packer's side of the format; the loader's side is {@link Archive}.
+ * Builds the index of an archive (its layout is described in {@code IndexLayout}) and the archive's
+ * seal. This is the packer's side of the format; the loader's side is {@link Archive}.
  *
  * <p>Output depends only on what was added, never on the order of {@link #add(IndexedEntry)} calls
  * across names: names are sorted, and each name's locations keep container order. Not thread-safe.
  */
 public final class IndexWriter {
-    /**
-     * The archive comment to write while packing: {@link #seal} later overwrites it in place with the
-     * seal, which has exactly this length.
-     */
-    public static final String SEAL_PLACEHOLDER = Seal.placeholder();
+    /** The length of every seal, the archive comment that {@link #seal} returns. */
+    public static final int SEAL_LENGTH = Seal.LENGTH;
 
     private final String mainClass;
     private final List<Container> containers = new ArrayList<>();
@@ -319,24 +313,20 @@ public final class IndexWriter {
     }
 
     /**
-     * Finishes a written archive: sets every entry's date and time fields to {@code entryTime}'s UTC
-     * date and time (so they are the same whatever the time zone), then binds the index's trust flags
-     * to the archive by overwriting the archive comment (which must be {@link #SEAL_PLACEHOLDER}) with
-     * the index's location and SHA-256, and the central directory's location, size and CRC-32. Any later edit of
-     * the archive by a zip tool changes the central directory, and the loader then no longer honours
-     * the trust flags. Costs one read and one write of the central directory, and one read and one
-     * write of each run of local headers within 256 KiB of each other, the bytes between them included:
-     * for an archive of small entries, about its size read and written once, in a few hundred calls.
+     * The seal of an archive: the archive comment that binds the index's trust flags to the archive as
+     * packed, with the index's location and SHA-256, and the central directory's location, size and
+     * CRC-32. Any later edit of the archive by a zip tool changes the central directory, and the loader
+     * then no longer honours the trust flags.
      *
-     * @param archive     a complete archive whose comment is the placeholder
-     * @param indexOffset where the index entry's bytes start
-     * @param indexLength the index entry's size
-     * @param entryTime   the time of every entry, between 1980 and 2107
-     * @throws ArchiveFormatException when the archive does not end with the placeholder comment, or the
-     *                                time is outside the zip format's range
+     * @param indexOffset   where the index entry's bytes start
+     * @param index         the index entry's bytes
+     * @param centralOffset where the central directory starts
+     * @param centralSize   the central directory's size
+     * @param centralCrc32  the CRC-32 of the central directory's bytes
+     * @return the comment: {@link #SEAL_LENGTH} ASCII characters
      */
-    public static void seal(Path archive, long indexOffset, int indexLength, Instant entryTime) throws IOException {
-        SealWriter.write(archive, indexOffset, indexLength, entryTime);
+    public static String seal(long indexOffset, byte[] index, long centralOffset, long centralSize, int centralCrc32) {
+        return new Seal(indexOffset, index.length, centralOffset, centralSize, centralCrc32, Sha256.of(index)).toComment();
     }
 
     /** The string section: UTF-8 bytes appended in order of use, referenced by offset and length. */

@@ -11,8 +11,9 @@ import java.util.zip.CRC32;
  * hermetic-seal/3 index=OFFSET+LENGTH cd=OFFSET+SIZE crc32=CRC sha256=INDEX-SHA-256
  * </pre>
  *
- * with fixed-width lower-case hex numbers, so the packer can write a placeholder of the final length
- * and fill it in once the central directory exists. The seal lives in the comment, after the central
+ * with fixed-width lower-case hex numbers, so that every seal has the same length: a tool that writes
+ * the archive with a zip library of its own can write a placeholder and fill it in once the central
+ * directory exists (the tests' {@code SealWriter} does). The seal lives in the comment, after the central
  * directory, because the index cannot contain a checksum of the central directory that lists it.
  * It detects edits by zip tools (which rewrite the central directory) in two steps: at open, in
  * constant time, that the central directory is where and as long as it was ({@link #locates}: an
@@ -32,14 +33,10 @@ import java.util.zip.CRC32;
 record Seal(long indexOffset, int indexLength, long centralOffset, long centralSize, int centralCrc, byte[] indexSha256) {
     private static final String PREFIX = "hermetic-seal/3 index=";
     /**
-     * The length of every seal, placeholder included: the prefix, 16 + 8 + 16 + 16 + 8 + 64 hex digits and
+     * The length of every seal: the prefix, 16 + 8 + 16 + 16 + 8 + 64 hex digits and
      * 21 characters between them. A constant, so that locating the seal at open formats nothing.
      */
     static final int LENGTH = 22 + 128 + 21;
-
-    static String placeholder() {
-        return new Seal(0, 0, 0, 0, 0, new byte[IndexLayout.DIGEST_SIZE]).toComment();
-    }
 
     /** The packer's side: a launch only {@linkplain #parse parses} seals. */
     String toComment() {

@@ -109,8 +109,8 @@ class ArchiveTests {
         TestArchives.Packed packed = pack();
 
         try (ZipFile zip = new ZipFile(packed.path().toFile())) {
-            assertThat(zip.getComment()).startsWith("hermetic-seal/3 index=").hasSize(IndexWriter.SEAL_PLACEHOLDER.length())
-                    .isNotEqualTo(IndexWriter.SEAL_PLACEHOLDER);
+            assertThat(zip.getComment()).startsWith("hermetic-seal/3 index=").hasSize(IndexWriter.SEAL_LENGTH)
+                    .isNotEqualTo(SealWriter.placeholder());
             assertThat(zip.getInputStream(zip.getEntry("HERMETIC-INF/classes/app/Main.class")).readAllBytes())
                     .isEqualTo(MAIN_CLASS);
             assertThat(zip.getEntry(ArchiveLayout.INDEX).getMethod()).isEqualTo(ZipEntry.STORED);
@@ -603,14 +603,14 @@ class ArchiveTests {
         TestArchives.Packed packed = pack();
         long central;
         try (RandomAccessFile file = new RandomAccessFile(packed.path().toFile(), "rw")) {
-            byte[] placeholder = IndexWriter.SEAL_PLACEHOLDER.getBytes(UTF_8);
+            byte[] placeholder = SealWriter.placeholder().getBytes(UTF_8);
             file.seek(file.length() - placeholder.length);
             file.write(placeholder);
             file.seek(file.length() - placeholder.length - 6);
             central = Integer.toUnsignedLong(Integer.reverseBytes(file.readInt()));
         }
         // 16 bytes: sealing hashes the index, so it must lie inside the file
-        IndexWriter.seal(packed.path(), central, 16, Instant.ofEpochMilli(TestArchives.TIME));
+        SealWriter.write(packed.path(), central, 16, Instant.ofEpochMilli(TestArchives.TIME));
 
         assertThatThrownBy(() -> Archive.open(packed.path()))
                 .isInstanceOf(ArchiveFormatException.class)
@@ -623,7 +623,7 @@ class ArchiveTests {
         Path path = pack().path();
         byte[] before = Files.readAllBytes(path);
 
-        assertThatThrownBy(() -> IndexWriter.seal(path, 0, 10, Instant.ofEpochMilli(TestArchives.TIME)))
+        assertThatThrownBy(() -> SealWriter.write(path, 0, 10, Instant.ofEpochMilli(TestArchives.TIME)))
                 .isInstanceOf(ArchiveFormatException.class)
                 .hasMessage(path + ": archive comment is not the seal placeholder");
         assertThat(Files.readAllBytes(path)).isEqualTo(before);

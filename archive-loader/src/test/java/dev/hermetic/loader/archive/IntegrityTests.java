@@ -306,7 +306,7 @@ class IntegrityTests {
         CRC32 crc = new CRC32();
         crc.update(index);
         ByteBuffer zip = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
-        int commentLength = IndexWriter.SEAL_PLACEHOLDER.length();
+        int commentLength = IndexWriter.SEAL_LENGTH;
         int end = file.length - 22 - commentLength;
         int centralOffset = zip.getInt(end + 16);
         int centralSize = zip.getInt(end + 12);
@@ -358,7 +358,7 @@ class IntegrityTests {
     void sealWhenWrittenThenVersion3WithTheIndexSha256AndVersion2IsNotASeal() throws IOException {
         TestArchives.Packed packed = packed();
         byte[] file = Files.readAllBytes(packed.path());
-        int length = IndexWriter.SEAL_PLACEHOLDER.length();
+        int length = IndexWriter.SEAL_LENGTH;
         String comment = new String(file, file.length - length, length, StandardCharsets.ISO_8859_1);
         byte[] index = Arrays.copyOfRange(file, (int) packed.indexOffset(), (int) packed.indexOffset() + packed.indexLength());
         assertThat(comment).startsWith("hermetic-seal/3 index=").contains(" crc32=")
@@ -370,10 +370,10 @@ class IntegrityTests {
 
     @Test
     void placeholderWhenFormattedThenAsLongAsEverySealAndParsedAsZeros() {
-        assertThat(Seal.placeholder()).hasSize(Seal.LENGTH);
-        Seal zeros = Seal.parse(Seal.placeholder().getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(SealWriter.placeholder()).hasSize(Seal.LENGTH);
+        Seal zeros = Seal.parse(SealWriter.placeholder().getBytes(StandardCharsets.ISO_8859_1));
         assertThat(zeros).isNotNull();
-        assertThat(zeros.toComment()).isEqualTo(Seal.placeholder());
+        assertThat(zeros.toComment()).isEqualTo(SealWriter.placeholder());
         Seal full = new Seal(-1L, -1, -1L, -1L, -1, new byte[32]);
         assertThat(full.toComment()).hasSize(Seal.LENGTH);
     }
@@ -399,7 +399,7 @@ class IntegrityTests {
     void parseWhenACharacterIsNotWhatTheWriterWritesThenNotASeal() {
         byte[] ones = new byte[32];
         Arrays.fill(ones, (byte) -1);
-        String zeros = Seal.placeholder();
+        String zeros = SealWriter.placeholder();
         String digitsAt = new Seal(-1L, -1, -1L, -1L, -1, ones).toComment();
         String seal = new Seal(0x1234L, 0x56, 0x789aL, 0xbcdeL, 0xf0, new byte[32]).toComment();
         for (int i = 0; i < seal.length(); i++) {

@@ -35,7 +35,7 @@ class SealWriterTests {
     private static RawZip fourEntries() {
         RawZip zip = new RawZip().stored("a.txt", "alpha").stored("b.txt", "beta")
                 .stored("big.bin", "0123456789abcdef".repeat(SealWriter.WINDOW / 16)).stored("c.txt", "gamma");
-        zip.comment = Seal.placeholder().getBytes(ISO_8859_1);
+        zip.comment = SealWriter.placeholder().getBytes(ISO_8859_1);
         return zip;
     }
 

@@ -55,8 +55,8 @@ import javax.tools.ToolProvider;
  *       indexes on purpose), with the SHA-256 of each application entry and nested jar as the packer
  *       gives them (unless {@link Builder#withoutDigests}). Its bytes, optionally edited by {@link Builder#editIndex}, become the last
  *       entry {@link ArchiveLayout#INDEX}, STORED.</li>
- *   <li>The zip comment is {@link IndexWriter#SEAL_PLACEHOLDER}; once the file is closed,
- *       {@link IndexWriter#seal} overwrites it with the seal.</li>
+ *   <li>The zip comment is {@link SealWriter#placeholder()}; once the file is closed,
+ *       {@link SealWriter#write} overwrites it with the seal.</li>
  * </ol>
  * Entry times are fixed ({@link #TIME}), so the same inputs give the same bytes.
  *
@@ -456,9 +456,9 @@ public final class TestArchives {
                 }
                 index = indexEdit.apply(writer.toBytes());
                 indexOffset = put(zip, counter, ArchiveLayout.INDEX, index);
-                zip.setComment(IndexWriter.SEAL_PLACEHOLDER);
+                zip.setComment(SealWriter.placeholder());
             }
-            IndexWriter.seal(file, indexOffset, index.length, Instant.ofEpochMilli(TIME));
+            SealWriter.write(file, indexOffset, index.length, Instant.ofEpochMilli(TIME));
             return new Packed(file, List.copyOf(containers), List.copyOf(modules), List.copyOf(entries),
                     indexOffset, index.length);
         }

@@ -126,7 +126,7 @@ class TrustBindingTests {
     static void replaceStoredInPlace(Path archive, String name, byte[] bytes) throws IOException {
         byte[] file = Files.readAllBytes(archive);
         ByteBuffer zip = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
-        int end = file.length - 22 - IndexWriter.SEAL_PLACEHOLDER.length();
+        int end = file.length - 22 - IndexWriter.SEAL_LENGTH;
         CRC32 crc = new CRC32();
         crc.update(bytes);
         boolean found = false;

@@ -15,9 +15,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
 
-/** The packer's side of the {@link Seal}: kept apart so that the loader never loads or verifies it. */
+/**
+ * Seals an archive written by another zip writer (the JDK's {@code ZipOutputStream}, in {@link TestArchives})
+ * with {@link #placeholder()} as its comment, as the packer's own writer seals as it writes: the entries'
+ * time fields set to a time's UTC date and time, and the placeholder overwritten with the seal.
+ */
 final class SealWriter {
     private SealWriter() {
+    }
+
+    /** A comment of the seal's length to write in place of the seal, which {@link #write} fills in. */
+    static String placeholder() {
+        return new Seal(0, 0, 0, 0, 0, new byte[IndexLayout.DIGEST_SIZE]).toComment();
     }
 
     /**
@@ -36,7 +45,7 @@ final class SealWriter {
         try (FileBlock file = FileBlock.open(archive);
              FileChannel out = FileChannel.open(archive, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             EndRecord end = EndRecord.read(file);
-            if (!Seal.placeholder().equals(new String(end.comment(), StandardCharsets.ISO_8859_1))) {
+            if (!placeholder().equals(new String(end.comment(), StandardCharsets.ISO_8859_1))) {
                 throw new ArchiveFormatException(archive, "archive comment is not the seal placeholder");
             }
             byte[] central = CentralDirectory.bytes(file, end);
