@@ -6,7 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,10 +27,34 @@ public final class IndexWriter {
     private final String mainClass;
     private final List<Container> containers = new ArrayList<>();
     private final List<Module> modules = new ArrayList<>();
-    private final TreeMap<String, List<IndexedEntry>> names = new TreeMap<>();
-    private final Map<String, Integer> declared = new TreeMap<>();
+    /**
+     * In the order added, sorted once by {@link #toBytes}: names come mostly in runs already sorted (a jar's
+     * entries), which the sort merges in linear time, cheaper than keeping ten thousand names sorted.
+     */
+    private final Map<String, Name> names = new LinkedHashMap<>();
     private final Map<Integer, byte[]> containerDigests = new TreeMap<>();
-    private final Map<String, byte[]> appDigests = new TreeMap<>();
+    private int appDigests;
+
+    /** What was added under one name. */
+    private static final class Name {
+        final String name;
+        /** In container order, whatever the order they were added in. */
+        final List<IndexedEntry> locations = new ArrayList<>(1);
+        /** The SHA-256 of the application's entry, or null. */
+        byte[] digest;
+        /** The module it was {@linkplain #declare declared} to, or -1. */
+        int declared = -1;
+        /** Its first location's index in the location section, assigned by {@link #toBytes}. */
+        int firstLocation;
+
+        Name(String name) {
+            this.name = name;
+        }
+
+        boolean hasApplicationLocation() {
+            return !locations.isEmpty() && locations.get(0).container() == 0;
+        }
+    }
 
     /** @param mainClass the application's entry point, as a binary name */
     public IndexWriter(String mainClass) {
@@ -81,7 +106,8 @@ public final class IndexWriter {
         }
         checkDigest(entry.name(), sha256);
         add(entry);
-        appDigests.put(entry.name(), sha256.clone());
+        names.get(entry.name()).digest = sha256.clone();
+        appDigests++;
         return this;
     }
 
@@ -122,14 +148,19 @@ public final class IndexWriter {
         if (entry.size() > 0xFFFF_FFFFL || entry.compressedSize() > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException(entry.name() + ": entries over 4 GiB are not supported");
         }
-        List<IndexedEntry> same = names.computeIfAbsent(entry.name(), n -> new ArrayList<>());
-        for (IndexedEntry other : same) {
-            if (other.container() == entry.container()) {
+        List<IndexedEntry> same = names.computeIfAbsent(entry.name(), Name::new).locations;
+        int at = same.size();
+        for (int i = same.size() - 1; i >= 0; i--) {
+            int other = same.get(i).container();
+            if (other == entry.container()) {
                 throw new IllegalArgumentException(entry.name() + " is twice in "
                         + containers.get(entry.container()).entry());
             }
+            if (other > entry.container()) {
+                at = i;
+            }
         }
-        same.add(entry);
+        same.add(at, entry);
         return this;
     }
 
@@ -144,11 +175,11 @@ public final class IndexWriter {
         if (module < 0 || module >= modules.size()) {
             throw new IllegalArgumentException(name + ": unknown module " + module);
         }
-        Integer earlier = declared.putIfAbsent(name, module);
-        if (earlier != null) {
-            throw new IllegalArgumentException(name + " is declared twice, for modules " + earlier + " and " + module);
+        Name named = names.computeIfAbsent(name, Name::new);
+        if (named.declared >= 0) {
+            throw new IllegalArgumentException(name + " is declared twice, for modules " + named.declared + " and " + module);
         }
-        names.computeIfAbsent(name, n -> new ArrayList<>());
+        named.declared = module;
         return this;
     }
 
@@ -158,10 +189,15 @@ public final class IndexWriter {
      *                               but not for all
      */
     public byte[] toBytes() {
-        boolean digests = digests();
+        Name[] sorted = names.values().toArray(new Name[0]);
+        Arrays.sort(sorted, (a, b) -> a.name.compareTo(b.name));
+        boolean digests = digests(sorted);
         Strings strings = new Strings();
-        int nameCount = names.size();
-        int locationCount = names.values().stream().mapToInt(List::size).sum();
+        int nameCount = sorted.length;
+        int locationCount = 0;
+        for (Name named : sorted) {
+            locationCount += named.locations.size();
+        }
         int slotCount = slotCount(nameCount);
 
         // the body's sections at offsets relative to the body, which starts after the page table
@@ -174,7 +210,7 @@ public final class IndexWriter {
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
         ByteBuffer body = ByteBuffer.allocate(stringsAt);
         strings.putAt(header, H_MAIN_CLASS, mainClass);
-        boolean[] versioned = versionedContainers();
+        boolean[] versioned = versionedContainers(sorted);
 
         body.position(containersAt);
         for (Container c : containers) {
@@ -190,14 +226,13 @@ public final class IndexWriter {
             body.put(new byte[6]);
         }
         // location groups: the application's names first, so that their locations have the lowest indexes
-        Map<String, Integer> firstLocation = new TreeMap<>();
         int assigned = 0;
         int digestedLocations = 0;
         for (boolean application : new boolean[] {true, false}) {
-            for (Map.Entry<String, List<IndexedEntry>> named : names.entrySet()) {
-                if (application == hasApplicationLocation(named.getValue())) {
-                    firstLocation.put(named.getKey(), assigned);
-                    assigned += named.getValue().size();
+            for (Name named : sorted) {
+                if (application == named.hasApplicationLocation()) {
+                    named.firstLocation = assigned;
+                    assigned += named.locations.size();
                 }
             }
             if (application) {
@@ -210,33 +245,33 @@ public final class IndexWriter {
                 digestSection.put(d.getKey() * DIGEST_SIZE, d.getValue());
             }
         }
-        int nameId = 0;
+        // which slots are taken: probing the body's slot section instead would read it back from memory
+        boolean[] taken = new boolean[slotCount];
         int mask = slotCount - 1;
-        for (Map.Entry<String, List<IndexedEntry>> named : names.entrySet()) {
-            List<IndexedEntry> locations = new ArrayList<>(named.getValue());
-            locations.sort(Comparator.comparingInt(IndexedEntry::container));
-            int location = firstLocation.get(named.getKey());
+        for (int nameId = 0; nameId < nameCount; nameId++) {
+            Name named = sorted[nameId];
+            List<IndexedEntry> locations = named.locations;
+            int location = named.firstLocation;
             body.position(namesAt + nameId * NAME_SIZE);
-            strings.put(body, named.getKey());
-            Integer module = declared.get(named.getKey());
+            strings.put(body, named.name);
             body.putShort((short) locations.size()).putInt(location)
-                    .putInt(module != null ? module : moduleOf(locations));
+                    .putInt(named.declared >= 0 ? named.declared : moduleOf(locations));
             body.position(locationsAt + location * LOCATION_SIZE);
             for (IndexedEntry e : locations) {
                 body.putLong(e.dataOffset()).putInt((int) e.compressedSize()).putInt((int) e.size())
                         .putInt(e.crc32()).putShort((short) e.container()).put((byte) e.method())
                         .put((byte) 0);
             }
-            if (digests && hasApplicationLocation(locations)) {
-                digestSection.put((containers.size() + location) * DIGEST_SIZE, appDigests.get(named.getKey()));
+            if (digests && named.hasApplicationLocation()) {
+                digestSection.put((containers.size() + location) * DIGEST_SIZE, named.digest);
             }
-            int hash = hash(named.getKey());
+            int hash = hash(named.name);
             int slot = hash & mask;
-            while (body.getInt(slotsAt + slot * SLOT_SIZE + 4) != 0) {
+            while (taken[slot]) {
                 slot = (slot + 1) & mask;
             }
+            taken[slot] = true;
             body.putInt(slotsAt + slot * SLOT_SIZE, hash).putInt(slotsAt + slot * SLOT_SIZE + 4, nameId + 1);
-            nameId++;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(stringsAt + strings.size() + digestSection.capacity());
         out.write(body.array(), 0, stringsAt);
@@ -267,22 +302,21 @@ public final class IndexWriter {
     }
 
     /** Per container: whether it has entries under {@code META-INF/versions/}, so may be a multi-release jar. */
-    private boolean[] versionedContainers() {
+    private boolean[] versionedContainers(Name[] sorted) {
         boolean[] versioned = new boolean[containers.size()];
-        for (Map.Entry<String, List<IndexedEntry>> named : names.tailMap(ArchiveLayout.VERSIONS).entrySet()) {
-            if (!named.getKey().startsWith(ArchiveLayout.VERSIONS)) {
-                break;
-            }
-            for (IndexedEntry e : named.getValue()) {
-                versioned[e.container()] = true;
+        for (Name named : sorted) {
+            if (named.name.startsWith(ArchiveLayout.VERSIONS)) {
+                for (IndexedEntry e : named.locations) {
+                    versioned[e.container()] = true;
+                }
             }
         }
         return versioned;
     }
 
     /** @return whether the digest section is to be written: digests were given, and for everything */
-    private boolean digests() {
-        if (containerDigests.isEmpty() && appDigests.isEmpty()) {
+    private boolean digests(Name[] sorted) {
+        if (containerDigests.isEmpty() && appDigests == 0) {
             return false;
         }
         for (Container c : containers) {
@@ -290,21 +324,12 @@ public final class IndexWriter {
                 throw new IllegalStateException("digests were given, but none for nested jar " + c.entry());
             }
         }
-        for (Map.Entry<String, List<IndexedEntry>> named : names.entrySet()) {
-            if (hasApplicationLocation(named.getValue()) && !appDigests.containsKey(named.getKey())) {
-                throw new IllegalStateException("digests were given, but none for application entry " + named.getKey());
+        for (Name named : sorted) {
+            if (named.hasApplicationLocation() && named.digest == null) {
+                throw new IllegalStateException("digests were given, but none for application entry " + named.name);
             }
         }
         return true;
-    }
-
-    private static boolean hasApplicationLocation(List<IndexedEntry> locations) {
-        for (IndexedEntry e : locations) {
-            if (e.container() == 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The module of a name is the one its application cache names; libraries have none. */
