@@ -143,12 +143,21 @@ final class ArchiveWriter implements Closeable {
         return written;
     }
 
-    /** Writes an entry's local header and adds its central record. @return where its bytes will be */
+    /**
+     * Writes an entry's local header and adds its central record.
+     *
+     * @return where its bytes will be
+     * @throws PackException when the name is longer than a zip allows, 65,535 bytes of UTF-8
+     */
     private Written begin(String name, int method, int crc32, long compressedSize, long size) throws IOException {
         if (finished) {
             throw new IllegalStateException("the archive is finished");
         }
         byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > LIMIT_16) {
+            throw new PackException("entry name of " + utf8.length + " bytes is longer than a zip allows (65,535): "
+                    + name.substring(0, 64) + "...");
+        }
         boolean large = size >= LIMIT_32 || compressedSize >= LIMIT_32;
         int version = large ? VERSION_ZIP64 : method == ZipEntry.DEFLATED ? VERSION_DEFLATED : VERSION_STORED;
         header.clear();

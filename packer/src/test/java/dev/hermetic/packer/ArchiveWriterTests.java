@@ -73,6 +73,19 @@ class ArchiveWriterTests {
         }
     }
 
+    @Test
+    void writeWhenANameIsLongerThanAZipAllowsThenFailsNamingIt() throws IOException {
+        String longest = "HERMETIC-INF/classes/" + "a".repeat(0xFFFF - 21);
+        String name = longest.substring(0, longest.length() - 1) + "é"; // one byte too many in UTF-8
+        try (ArchiveWriter zip = new ArchiveWriter(tmp.resolve("out.zip"), PackOptions.DEFAULT_TIMESTAMP)) {
+            assertThatThrownBy(() -> zip.write(name, new byte[1]))
+                    .isExactlyInstanceOf(PackException.class)
+                    .hasMessage("entry name of 65536 bytes is longer than a zip allows (65,535): "
+                            + name.substring(0, 64) + "...");
+            zip.write(longest, new byte[1]);
+        }
+    }
+
     /**
      * Reads an archive with the JDK's {@code ZipFile}, Commons Compress, Zip4j and the loader's strict check,
      * and asserts they all list these entries with these sizes and CRC-32s.
