@@ -55,8 +55,9 @@ import java.util.jar.Manifest;
  * usually from the page cache) and its headers once (the strict check, which gives its entries' offsets).
  * What stays serial, on the calling thread: writing, the index, the central directory, the seal and the
  * rename. The index waits for every class file to be parsed (a module's id needs them all), so it is
- * built after the last one is written, with nothing left for the other threads: with a 10k-class
- * application some 30 ms of a one-thread pack's 440 (steady state, benchmarks' eleventh round).
+ * built after the last one is written, its application entries on another thread while this one copies
+ * the nested jars: with a 10k-class application some 24 ms of a one-thread pack's 440 (steady state,
+ * benchmarks' eleventh round).
  */
 public final class Packer {
     private static final List<String> CARRIED_ATTRIBUTES = List.of("Add-Opens", "Add-Exports", "Enable-Native-Access");
@@ -107,7 +108,8 @@ public final class Packer {
                     List<LibClassPath.Lib> libs = expanded.join();
                     String mainClass = mainClass(options, app, libs);
                     agentClass(app, libs);
-                    return writeAtomically(out, new Inputs(options, app, files, compressor, libs, mainClass), progress);
+                    return writeAtomically(out, new Inputs(options, app, files, compressor, libs, mainClass, workers),
+                            progress);
                 }
             }
         }
@@ -125,9 +127,12 @@ public final class Packer {
         return Application.read(AppInputs.open(options.apps()), roots);
     }
 
-    /** One pack's inputs, checked, with the application's files on their way ({@link PreparedFiles}). */
+    /**
+     * One pack's inputs, checked, with the application's files on their way ({@link PreparedFiles}) on the
+     * pack's threads.
+     */
     private record Inputs(PackOptions options, Application app, PreparedFiles files, ResourceCompressor compressor,
-                          List<LibClassPath.Lib> libs, String mainClass) {
+                          List<LibClassPath.Lib> libs, String mainClass, Workers workers) {
     }
 
     private static PackResult writeAtomically(Path out, Inputs inputs, PackProgress progress) throws IOException {
@@ -254,9 +259,17 @@ public final class Packer {
             }
             Application.Caches caches = new Application.Caches();
             List<WrittenFile> written = writeFiles(zip, in.files(), caches, progress);
-            modules = app.modules(caches);
-            indexFiles(index, in, modules, sourceOffsets, written);
-            entries = written.size() + writeLibs(zip, index, in.libs(), progress);
+            // The modules' ids wait for every class file, so the index's application entries are the pack's
+            // serial tail: another thread adds them while this one copies the nested jars. The index is
+            // only handed over, never shared: it is this thread's again after the join.
+            Workers.Task<Application.Modules> indexed = in.workers().submit(() -> {
+                Application.Modules all = app.modules(caches);
+                indexFiles(index, in, all, sourceOffsets, written);
+                return all;
+            });
+            List<ArchiveWriter.Written> jars = writeLibs(zip, in.libs(), progress);
+            modules = indexed.join();
+            entries = written.size() + indexLibs(index, in.libs(), jars);
             byte[] indexBytes = index.toBytes();
             long indexOffset = zip.write(ArchiveLayout.INDEX, indexBytes).offset();
             zip.finish(indexOffset, indexBytes);
@@ -307,16 +320,28 @@ public final class Packer {
         }
     }
 
-    /** @return the entries indexed in the nested jars */
-    private static int writeLibs(ArchiveWriter zip, IndexWriter index, List<LibClassPath.Lib> libs, PackProgress progress)
+    /** Copies the nested jars. @return where each went, in order */
+    private static List<ArchiveWriter.Written> writeLibs(ArchiveWriter zip, List<LibClassPath.Lib> libs,
+                                                         PackProgress progress) throws IOException {
+        List<ArchiveWriter.Written> written = new ArrayList<>(libs.size());
+        for (LibClassPath.Lib lib : libs) {
+            ArchiveWriter.Written w = zip.write(ArchiveLayout.LIB + lib.jar().path().getFileName(), lib.jar().path(),
+                    lib.crc32().join());
+            progress.advance(w.size());
+            written.add(w);
+        }
+        return written;
+    }
+
+    /** @return the entries indexed in the nested jars, each jar {@code written} where it says */
+    private static int indexLibs(IndexWriter index, List<LibClassPath.Lib> libs, List<ArchiveWriter.Written> written)
             throws IOException {
         int entries = 0;
         for (int i = 0; i < libs.size(); i++) {
             NestedJar lib = libs.get(i).jar();
-            String name = ArchiveLayout.LIB + lib.path().getFileName();
-            ArchiveWriter.Written w = zip.write(name, lib.path(), libs.get(i).crc32().join());
-            progress.advance(w.size());
-            index.add(new Container(i + 1, name, w.offset(), w.size()), libs.get(i).sha256().join());
+            ArchiveWriter.Written w = written.get(i);
+            index.add(new Container(i + 1, ArchiveLayout.LIB + lib.path().getFileName(), w.offset(), w.size()),
+                    libs.get(i).sha256().join());
             for (IndexedEntry e : lib.entries()) {
                 try {
                     index.add(new IndexedEntry(e.name(), i + 1, w.offset() + e.dataOffset(), e.method(),
