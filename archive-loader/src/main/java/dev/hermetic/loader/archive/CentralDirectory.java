@@ -95,9 +95,9 @@ final class CentralDirectory {
     }
 
     /**
-     * Parses central directory bytes; {@code strict} false only for {@link SealWriter#write}, which stamps
-     * times and the seal into any zip it is given, hostile test fixtures included: the structure is still
-     * checked, names, flags and methods are not.
+     * Parses central directory bytes; {@code strict} false only for the tests' {@code SealWriter}, which
+     * stamps times and the seal into any zip it is given, hostile test fixtures included: the structure is
+     * still checked, names, flags and methods are not.
      */
     static List<Record> parse(FileBlock file, EndRecord end, byte[] bytes, boolean strict) throws IOException {
         ByteBuffer cd = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
