@@ -320,13 +320,17 @@ public final class Packer {
         }
     }
 
+    /** @return the archive entry a nested jar is copied to */
+    private static String entryOf(NestedJar lib) {
+        return ArchiveLayout.LIB + lib.path().getFileName();
+    }
+
     /** Copies the nested jars. @return where each went, in order */
     private static List<ArchiveWriter.Written> writeLibs(ArchiveWriter zip, List<LibClassPath.Lib> libs,
                                                          PackProgress progress) throws IOException {
         List<ArchiveWriter.Written> written = new ArrayList<>(libs.size());
         for (LibClassPath.Lib lib : libs) {
-            ArchiveWriter.Written w = zip.write(ArchiveLayout.LIB + lib.jar().path().getFileName(), lib.jar().path(),
-                    lib.crc32().join());
+            ArchiveWriter.Written w = zip.write(entryOf(lib.jar()), lib.jar().path(), lib.crc32().join());
             progress.advance(w.size());
             written.add(w);
         }
@@ -340,8 +344,7 @@ public final class Packer {
         for (int i = 0; i < libs.size(); i++) {
             NestedJar lib = libs.get(i).jar();
             ArchiveWriter.Written w = written.get(i);
-            index.add(new Container(i + 1, ArchiveLayout.LIB + lib.path().getFileName(), w.offset(), w.size()),
-                    libs.get(i).sha256().join());
+            index.add(new Container(i + 1, entryOf(lib), w.offset(), w.size()), libs.get(i).sha256().join());
             for (IndexedEntry e : lib.entries()) {
                 try {
                     index.add(new IndexedEntry(e.name(), i + 1, w.offset() + e.dataOffset(), e.method(),

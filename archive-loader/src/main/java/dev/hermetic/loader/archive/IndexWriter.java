@@ -33,7 +33,6 @@ public final class IndexWriter {
      */
     private final Map<String, Name> names = new LinkedHashMap<>();
     private final Map<Integer, byte[]> containerDigests = new TreeMap<>();
-    private int appDigests;
 
     /** What was added under one name. */
     private static final class Name {
@@ -107,7 +106,6 @@ public final class IndexWriter {
         checkDigest(entry.name(), sha256);
         add(entry);
         names.get(entry.name()).digest = sha256.clone();
-        appDigests++;
         return this;
     }
 
@@ -316,7 +314,16 @@ public final class IndexWriter {
 
     /** @return whether the digest section is to be written: digests were given, and for everything */
     private boolean digests(Name[] sorted) {
-        if (containerDigests.isEmpty() && appDigests == 0) {
+        Name undigested = null;
+        boolean given = !containerDigests.isEmpty();
+        for (Name named : sorted) {
+            if (named.digest != null) {
+                given = true;
+            } else if (undigested == null && named.hasApplicationLocation()) {
+                undigested = named;
+            }
+        }
+        if (!given) {
             return false;
         }
         for (Container c : containers) {
@@ -324,10 +331,8 @@ public final class IndexWriter {
                 throw new IllegalStateException("digests were given, but none for nested jar " + c.entry());
             }
         }
-        for (Name named : sorted) {
-            if (named.hasApplicationLocation() && named.digest == null) {
-                throw new IllegalStateException("digests were given, but none for application entry " + named.name);
-            }
+        if (undigested != null) {
+            throw new IllegalStateException("digests were given, but none for application entry " + undigested.name);
         }
         return true;
     }
